@@ -17,3 +17,20 @@ var (
 	// served to no one, even before the purge has run.
 	ErrRetentionExpired = errors.New("kuji: retention period expired")
 )
+
+// Store sentinels: every store adapter translates its own errors into these.
+var (
+	// ErrNotFound: no such record.
+	ErrNotFound = errors.New("kuji: not found")
+	// ErrConflict: an optimistic-concurrency check failed (the record changed
+	// since it was read) or a state transition raced another writer.
+	ErrConflict = errors.New("kuji: conflict")
+	// ErrDuplicate: a uniqueness constraint refused the write (the same
+	// person already holds a chance, a receipt number or message key is taken).
+	ErrDuplicate = errors.New("kuji: duplicate")
+	// ErrClosed: the store or key store is closed.
+	ErrClosed = errors.New("kuji: closed")
+	// ErrCorrupt: stored data failed its integrity check (a sealed blob does
+	// not open, a row does not parse).
+	ErrCorrupt = errors.New("kuji: corrupt data")
+)
