@@ -39,6 +39,7 @@ type ReadTx interface {
 	ContactCardReader
 	DesignationReader
 	ErasureReader
+	AuditReader
 }
 
 // Tx is a read-write transaction.
