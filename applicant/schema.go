@@ -1,0 +1,371 @@
+package applicant
+
+import (
+	"regexp"
+	"slices"
+	"time"
+)
+
+// Schema is one event's data collection: the purposes it declares, the
+// fields it collects for each, their data classes, who may apply and how
+// duplicates are recognised. It is plain data (it encodes as JSON, so the
+// Office keeps it with the event); every operation checks it first and
+// refuses to run on a schema that [Schema.Check] rejects.
+type Schema struct {
+	// Event is the event's ID: lower-case letters, digits and hyphens.
+	Event string `json:"event"`
+	// Purposes are the purposes the event declares to the people it
+	// collects from, with the text the notice shows.
+	Purposes []PurposeSpec `json:"purposes"`
+	// Fields lists every field collected, each with the purposes that
+	// justify it.
+	Fields []FieldRule `json:"fields"`
+	// Custom declares the event's own fields (keys "x.name"), each a
+	// single free-text value of the representative, sealed.
+	Custom []FieldInfo `json:"custom,omitempty"`
+	// Approvals record the ward's approval (甲の承諾) for fields in a
+	// forbidden category.
+	Approvals []Approval `json:"approvals,omitempty"`
+	// Channels are the channels applications are accepted on (contact
+	// cards always arrive by [ChannelWalkIn]).
+	Channels []Channel `json:"channels"`
+	// Courses are the course choices, when the event collects [FieldCourse].
+	Courses []string `json:"courses,omitempty"`
+	// Slots are the slot IDs that may be ranked, when the event collects
+	// [FieldPreferences]; they are the lottery's slot IDs.
+	Slots []string `json:"slots,omitempty"`
+	// MaxPreferences is how many slots an application may rank.
+	MaxPreferences int `json:"max_preferences,omitempty"`
+	// Identity are the duplicate-identity rules (see [Schema.IdentityKeys]).
+	Identity []IdentityRule `json:"identity,omitempty"`
+	// Eligibility says who may apply.
+	Eligibility Eligibility `json:"eligibility"`
+	// Lottery sets each participant category's tier and weight.
+	Lottery LotteryRules `json:"lottery"`
+	// Receipts is the format of the event's receipt numbers.
+	Receipts ReceiptFormat `json:"receipts"`
+	// AgeOn is the date (YYYY-MM-DD) ages are computed on from dates of
+	// birth, usually the first day of the event. Needed only when the
+	// event collects [FieldBirthDate].
+	AgeOn string `json:"age_on,omitempty"`
+}
+
+// PurposeSpec declares one purpose with the text a notice shows for it.
+type PurposeSpec struct {
+	Purpose  Purpose `json:"purpose"`
+	Japanese string  `json:"ja"`
+	English  string  `json:"en"`
+}
+
+// FieldRule says that an event collects a field, why, and how.
+type FieldRule struct {
+	Field Field `json:"field"`
+	// Class is the data class the value is sealed in.
+	Class DataClass `json:"class"`
+	// Purposes are the purposes that may use the field; at least one.
+	Purposes []Purpose `json:"purposes"`
+	// Required fields must be given on every channel they are collected
+	// on. A required [FieldCompanionAge] may be left out for a companion
+	// marked infant.
+	Required bool `json:"required,omitempty"`
+	// Channels limits the channels the field is collected on (email only
+	// for online applicants); empty means every channel of the schema.
+	Channels []Channel `json:"channels,omitempty"`
+}
+
+// Approval records the ward's approval to collect a field in a forbidden
+// category (see [DataCategory.Forbidden]).
+type Approval struct {
+	Field Field `json:"field"`
+	// ApprovedBy names who approved (the ward's section or official).
+	ApprovedBy string    `json:"approved_by"`
+	ApprovedAt time.Time `json:"approved_at"`
+	// Basis is the ground of the approval (a council decision, ...).
+	Basis string `json:"basis"`
+}
+
+// IdentityRule names a set of fields that together identify one person for
+// the duplicate check: two people whose keys of one rule collide are taken
+// to be the same person.
+type IdentityRule struct {
+	// Name labels the rule; it goes into the key, so renaming a rule
+	// changes all its keys.
+	Name string `json:"name"`
+	// Fields are representative fields among name, name_kana, phone,
+	// email, birth_date and age. For companions name, name_kana and age
+	// stand for the companion's own fields; a rule with any other field
+	// gives companions no key.
+	Fields []Field `json:"fields"`
+}
+
+// LotteryRules map participant categories to lottery tiers and weights
+// (see [Summary.Entry]). Categories not listed get tier 0 and weight 1.
+type LotteryRules struct {
+	Tiers   map[ParticipantCategory]int `json:"tiers,omitempty"`
+	Weights map[ParticipantCategory]int `json:"weights,omitempty"`
+}
+
+var (
+	eventIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	customPattern  = regexp.MustCompile(`^x\.[a-z0-9_]{1,40}$`)
+)
+
+// compiled is a checked schema with its lookups.
+type compiled struct {
+	s         *Schema
+	rules     map[Field]*FieldRule
+	infos     map[Field]FieldInfo
+	purposes  map[Purpose]PurposeSpec
+	channels  map[Channel]bool
+	ageOn     time.Time
+	cardClass DataClass
+}
+
+// Check reports every problem with the schema at once as [Errors]; each
+// matches [ErrInvalidSchema]. A field no declared purpose justifies, or in a
+// forbidden category without an approval record, is refused by name.
+func (s *Schema) Check() error {
+	_, err := s.compile()
+	return err
+}
+
+func schemaErr(r Reason, subject string) *Error {
+	return &Error{Reason: r, labelJA: subject, labelEN: subject}
+}
+
+func fieldErr(r Reason, f Field) *Error {
+	return &Error{Field: f, Reason: r}
+}
+
+func (s *Schema) compile() (*compiled, error) {
+	c := &compiled{
+		s:        s,
+		rules:    make(map[Field]*FieldRule, len(s.Fields)),
+		infos:    make(map[Field]FieldInfo, len(catalogue)+len(s.Custom)),
+		purposes: make(map[Purpose]PurposeSpec, len(s.Purposes)),
+		channels: make(map[Channel]bool, len(s.Channels)),
+	}
+	var errs Errors
+	if !eventIDPattern.MatchString(s.Event) {
+		errs = append(errs, schemaErr(ReasonSchemaEvent, "event"))
+	}
+	for _, fi := range catalogue {
+		c.infos[fi.Field] = fi
+	}
+	for _, fi := range s.Custom {
+		_, dup := c.infos[fi.Field]
+		if !customPattern.MatchString(string(fi.Field)) || dup || !fi.Sealed || fi.Repeated || fi.OnCard ||
+			fi.Derived || fi.Category == "" || fi.Japanese == "" || fi.English == "" {
+			errs = append(errs, schemaErr(ReasonSchemaCustomField, string(fi.Field)))
+			continue
+		}
+		c.infos[fi.Field] = fi
+	}
+	for _, p := range s.Purposes {
+		if _, dup := c.purposes[p.Purpose]; dup || p.Purpose == "" || p.Japanese == "" || p.English == "" {
+			errs = append(errs, schemaErr(ReasonSchemaPurpose, string(p.Purpose)))
+			continue
+		}
+		c.purposes[p.Purpose] = p
+	}
+	for _, ch := range s.Channels {
+		if !ch.known() || c.channels[ch] {
+			errs = append(errs, schemaErr(ReasonSchemaChannel, string(ch)))
+		}
+		c.channels[ch] = true
+	}
+	if len(s.Channels) == 0 {
+		errs = append(errs, schemaErr(ReasonSchemaChannel, "channels"))
+	}
+	approved := make(map[Field]bool, len(s.Approvals))
+	for _, a := range s.Approvals {
+		if a.ApprovedBy == "" || a.ApprovedAt.IsZero() || a.Basis == "" {
+			errs = append(errs, &Error{Field: a.Field, Reason: ReasonSchemaApproval})
+			continue
+		}
+		approved[a.Field] = true
+	}
+	used := make(map[Purpose]bool, len(s.Purposes))
+	appClasses := map[DataClass]bool{}
+	for i := range s.Fields {
+		r := &s.Fields[i]
+		fi, ok := c.infos[r.Field]
+		switch {
+		case !ok:
+			errs = append(errs, fieldErr(ReasonSchemaUnknownField, r.Field))
+			continue
+		case c.rules[r.Field] != nil:
+			errs = append(errs, fieldErr(ReasonSchemaDuplicateField, r.Field))
+			continue
+		}
+		c.rules[r.Field] = r
+		if r.Class == "" {
+			errs = append(errs, fieldErr(ReasonSchemaNoClass, r.Field))
+		}
+		if len(r.Purposes) == 0 {
+			errs = append(errs, fieldErr(ReasonSchemaNoPurpose, r.Field))
+		}
+		for _, p := range r.Purposes {
+			if _, ok := c.purposes[p]; !ok {
+				errs = append(errs, fieldErr(ReasonSchemaUndeclaredPurpose, r.Field))
+				break
+			}
+			used[p] = true
+		}
+		if fi.Category.Forbidden() && !approved[r.Field] {
+			errs = append(errs, fieldErr(ReasonSchemaForbidden, r.Field))
+		}
+		for _, ch := range r.Channels {
+			if fi.OnCard && ch != ChannelWalkIn || !fi.OnCard && !c.channels[ch] {
+				errs = append(errs, fieldErr(ReasonSchemaChannel, r.Field))
+				break
+			}
+		}
+		if fi.OnCard {
+			if c.cardClass != "" && r.Class != c.cardClass {
+				errs = append(errs, fieldErr(ReasonSchemaClass, r.Field))
+			}
+			c.cardClass = r.Class
+		} else {
+			appClasses[r.Class] = true
+		}
+	}
+	if c.cardClass != "" && appClasses[c.cardClass] {
+		errs = append(errs, schemaErr(ReasonSchemaClass, string(c.cardClass)))
+	}
+	for _, a := range s.Approvals {
+		if c.rules[a.Field] == nil {
+			errs = append(errs, &Error{Field: a.Field, Reason: ReasonSchemaApproval})
+		}
+	}
+	for _, p := range s.Purposes {
+		if p.Purpose != "" && !used[p.Purpose] {
+			errs = append(errs, schemaErr(ReasonSchemaPurpose, string(p.Purpose)))
+		}
+	}
+	errs = append(errs, c.checkDependencies()...)
+	errs = append(errs, c.checkIdentity()...)
+	errs = append(errs, c.checkEligibility()...)
+	if err := s.Receipts.check(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+func (c *compiled) collects(f Field) bool { return c.rules[f] != nil }
+
+// collectedOn reports whether field f is collected on channel ch.
+func (c *compiled) collectedOn(f Field, ch Channel) bool {
+	r := c.rules[f]
+	if r == nil {
+		return false
+	}
+	return len(r.Channels) == 0 || slices.Contains(r.Channels, ch)
+}
+
+// requiredEverywhere reports whether f is required on every channel.
+func (c *compiled) requiredEverywhere(f Field) bool {
+	r := c.rules[f]
+	return r != nil && r.Required && len(r.Channels) == 0
+}
+
+func (c *compiled) checkDependencies() Errors {
+	var errs Errors
+	s := c.s
+	for _, f := range []Field{FieldCompanionNameKana, FieldCompanionAge, FieldCompanionInfant} {
+		if c.collects(f) && !c.collects(FieldCompanionName) {
+			errs = append(errs, fieldErr(ReasonSchemaDependency, f))
+		}
+	}
+	if c.collects(FieldCourse) {
+		if !validOptions(s.Courses) {
+			errs = append(errs, fieldErr(ReasonSchemaOptions, FieldCourse))
+		}
+	}
+	if c.collects(FieldPreferences) {
+		if !validOptions(s.Slots) || s.MaxPreferences < 1 {
+			errs = append(errs, fieldErr(ReasonSchemaOptions, FieldPreferences))
+		}
+	}
+	if c.collects(FieldBirthDate) {
+		t, err := time.Parse(time.DateOnly, s.AgeOn)
+		if err != nil {
+			errs = append(errs, fieldErr(ReasonSchemaAgeOn, FieldBirthDate))
+		}
+		c.ageOn = t
+	}
+	for cat, w := range s.Lottery.Weights {
+		if !cat.known() || w < 1 || w > 1000 {
+			errs = append(errs, schemaErr(ReasonSchemaOptions, "lottery.weights"))
+			break
+		}
+	}
+	for cat, t := range s.Lottery.Tiers {
+		if !cat.known() || t < 0 {
+			errs = append(errs, schemaErr(ReasonSchemaOptions, "lottery.tiers"))
+			break
+		}
+	}
+	return errs
+}
+
+// validOptions reports whether a list of choices is not empty and has no
+// empty or duplicate choice (compared as the input is matched).
+func validOptions(opts []string) bool {
+	seen := make(map[string]bool, len(opts))
+	for _, o := range opts {
+		k := optionKey(o)
+		if k == "" || seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return len(opts) > 0
+}
+
+func (cat ParticipantCategory) known() bool {
+	return cat == Resident || cat == Worker || cat == Student
+}
+
+// identityFields are the representative fields an identity rule may use.
+var identityFields = [...]Field{FieldName, FieldNameKana, FieldPhone, FieldEmail, FieldBirthDate, FieldAge}
+
+func (c *compiled) checkIdentity() Errors {
+	var errs Errors
+	s := c.s
+	names := map[string]bool{}
+	repCovered, compCovered := false, false
+	for _, rule := range s.Identity {
+		bad := rule.Name == "" || names[rule.Name] || len(rule.Fields) == 0
+		names[rule.Name] = true
+		rep, comp := true, true
+		for i, f := range rule.Fields {
+			if !slices.Contains(identityFields[:], f) || !c.collects(f) || slices.Contains(rule.Fields[i+1:], f) {
+				bad = true
+				continue
+			}
+			rep = rep && c.requiredEverywhere(f)
+			cf, ok := companionField(f)
+			comp = comp && ok && c.requiredEverywhere(cf)
+		}
+		if bad {
+			errs = append(errs, schemaErr(ReasonSchemaIdentity, rule.Name))
+			continue
+		}
+		repCovered = repCovered || rep
+		// A rule covers companions only if it also covers representatives,
+		// so a person who is a companion in one application and the
+		// representative of another gets the same key in both.
+		compCovered = compCovered || (rep && comp)
+	}
+	if len(s.Identity) > 0 && !repCovered {
+		errs = append(errs, schemaErr(ReasonSchemaIdentityCoverage, "representative"))
+	}
+	if len(s.Identity) > 0 && c.collects(FieldCompanionName) && !compCovered {
+		errs = append(errs, schemaErr(ReasonSchemaIdentityCoverage, "companion"))
+	}
+	return errs
+}
