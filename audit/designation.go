@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -243,4 +244,74 @@ func (d Designation) LogValue() slog.Value {
 		slog.Time("until", d.Until),
 		slog.String("display_name", "[redacted]"),
 	)
+}
+
+// designationDoc is the stored form of a designation, version 1.
+type designationDoc struct {
+	V            int          `json:"v"`
+	ID           string       `json:"id"`
+	Event        string       `json:"event"`
+	Actor        string       `json:"actor"`
+	DisplayName  string       `json:"display_name,omitempty"`
+	Role         Role         `json:"role"`
+	Organisation Organisation `json:"organisation"`
+	Purposes     []string     `json:"purposes"`
+	From         string       `json:"from"`
+	Until        string       `json:"until"`
+	TrainedOn    string       `json:"trained_on,omitempty"`
+	RevokedAt    string       `json:"revoked_at,omitempty"`
+}
+
+// Encode validates d and returns it as a JSON document for a store to keep
+// (the stores hold designations as opaque documents). Unlike an entry, the
+// document includes the display name: it is personal data, so keep it
+// sealed like any other.
+func (d Designation) Encode() ([]byte, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(designationDoc{
+		V: 1, ID: d.ID, Event: d.Event, Actor: d.Actor, DisplayName: d.DisplayName, Role: d.Role,
+		Organisation: d.Organisation, Purposes: d.Purposes, From: formatTime(d.From), Until: formatTime(d.Until),
+		TrainedOn: formatTime(d.TrainedOn), RevokedAt: formatTime(d.RevokedAt),
+	})
+}
+
+// DecodeDesignation parses a document written by [Designation.Encode] and
+// validates it.
+func DecodeDesignation(data []byte) (Designation, error) {
+	var doc designationDoc
+	bad := func(field string, r Reason) (Designation, error) {
+		return Designation{}, &DesignationError{Designation: doc.ID, Field: field, Index: -1, Reason: r}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		doc.ID = ""
+		return bad("", ReasonMalformed)
+	}
+	if doc.V != 1 {
+		return bad("v", ReasonVersion)
+	}
+	d := Designation{
+		ID: doc.ID, Event: doc.Event, Actor: doc.Actor, DisplayName: doc.DisplayName, Role: doc.Role,
+		Organisation: doc.Organisation, Purposes: doc.Purposes,
+	}
+	var ok bool
+	for _, t := range []struct {
+		field string
+		in    string
+		out   *time.Time
+	}{
+		{"from", doc.From, &d.From},
+		{"until", doc.Until, &d.Until},
+		{"trained_on", doc.TrainedOn, &d.TrainedOn},
+		{"revoked_at", doc.RevokedAt, &d.RevokedAt},
+	} {
+		if *t.out, ok = parseTime(t.in); !ok {
+			return bad(t.field, ReasonMalformed)
+		}
+	}
+	if err := d.Validate(); err != nil {
+		return Designation{}, err
+	}
+	return d, nil
 }

@@ -125,7 +125,8 @@ type Details struct {
 	// DataClasses are the data classes concerned, e.g. "contact-card".
 	DataClasses []string
 	// Designation is the designation an [ActionDesignate] or [ActionRevoke]
-	// entry records, without its display name.
+	// entry records, without its display name; required when such a change
+	// was allowed, optional on a denied or failed attempt.
 	Designation *Designation
 }
 

@@ -137,7 +137,8 @@ type DesignationError struct {
 	// Designation is the designation's ID (as given; it may itself be the
 	// field at fault).
 	Designation string
-	// Field is the designation field concerned: "actor", "purposes", ...
+	// Field is the designation field concerned: "actor", "purposes", ...;
+	// empty when the problem is with the document as a whole.
 	Field string
 	// Index is the element's position when Field is a list; otherwise -1.
 	Index  int
@@ -149,12 +150,20 @@ func (e *DesignationError) Code() string { return string(e.Reason) }
 
 // English describes the problem in English.
 func (e *DesignationError) English() string {
-	return fmt.Sprintf("designation %s: %s %s", safeID(e.Designation), fieldName(e.Field, e.Index), reasonMessage(e.Reason, false))
+	subject := "designation " + safeID(e.Designation)
+	if e.Field != "" {
+		subject += ": " + fieldName(e.Field, e.Index)
+	}
+	return subject + " " + reasonMessage(e.Reason, false)
 }
 
 // Japanese describes the problem in Japanese.
 func (e *DesignationError) Japanese() string {
-	return fmt.Sprintf("指定 %s の項目 %s %s", safeID(e.Designation), fieldName(e.Field, e.Index), reasonMessage(e.Reason, true))
+	subject := "指定 " + safeID(e.Designation)
+	if e.Field != "" {
+		subject += " の項目 " + fieldName(e.Field, e.Index)
+	}
+	return subject + " " + reasonMessage(e.Reason, true)
 }
 
 func (e *DesignationError) Error() string { return "kuji/audit: " + e.Code() + ": " + e.English() }

@@ -184,11 +184,12 @@ func (e Entry) problems(pos int64) []error {
 	case e.Outcome == OutcomeDenied || e.Reason != "":
 		add("reason", -1, checkCode(e.Reason))
 	}
-	errs = append(errs, e.Details.problems(pos, e.Event, e.Action)...)
+	errs = append(errs, e.Details.problems(pos, e)...)
 	return errs
 }
 
-func (d Details) problems(pos int64, event string, action Action) []error {
+func (d Details) problems(pos int64, e Entry) []error {
+	event, action := e.Event, e.Action
 	var errs []error
 	add := func(field string, index int, r Reason) {
 		if r != "" {
@@ -217,7 +218,7 @@ func (d Details) problems(pos int64, event string, action Action) []error {
 	}
 	isChange := action == ActionDesignate || action == ActionRevoke
 	switch {
-	case d.Designation == nil && isChange:
+	case d.Designation == nil && isChange && e.Outcome == OutcomeAllowed:
 		add("designation", -1, ReasonMissing)
 	case d.Designation != nil && !isChange:
 		add("designation", -1, ReasonNotAllowed)
