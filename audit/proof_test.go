@@ -2,8 +2,8 @@ package audit_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
