@@ -10,8 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"golang.org/x/text/width"
 )
 
 // Lang selects the language of a rendered report.
@@ -221,32 +222,28 @@ func (r *Report) WriteText(w io.Writer, lang Lang, designations []Designation) e
 		lb.period, minute(r.From), minute(r.Until))
 
 	fmt.Fprintf(&b, "%s\n", lb.byActor)
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(lb.columns, "\t"))
+	table := [][]string{lb.columns}
 	var allowed, denied, failed, subjects int
 	for _, row := range r.Rows() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", row.Actor, label(lb.roles, row.Role),
-			cmp.Or(row.Purpose, "-"), label(lb.actions, row.Action), row.Allowed, row.Denied, row.Failed, row.Subjects)
+		table = append(table, []string{row.Actor, label(lb.roles, row.Role), cmp.Or(row.Purpose, "-"),
+			label(lb.actions, row.Action), strconv.Itoa(row.Allowed), strconv.Itoa(row.Denied),
+			strconv.Itoa(row.Failed), strconv.Itoa(row.Subjects)})
 		allowed, denied, failed, subjects = allowed+row.Allowed, denied+row.Denied, failed+row.Failed, subjects+row.Subjects
 	}
-	fmt.Fprintf(tw, "%s\t\t\t\t%d\t%d\t%d\t%d\n", lb.total, allowed, denied, failed, subjects)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	table = append(table, []string{lb.total, "", "", "", strconv.Itoa(allowed), strconv.Itoa(denied),
+		strconv.Itoa(failed), strconv.Itoa(subjects)})
+	writeTable(&b, table)
 
 	fmt.Fprintf(&b, "\n%s\n", lb.denied)
 	if len(r.denied) == 0 {
 		fmt.Fprintln(&b, lb.noDenied)
 	} else {
-		tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(lb.deniedColumns, "\t"))
+		table = [][]string{lb.deniedColumns}
 		for _, e := range r.denied {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", minute(e.Time), e.Actor, label(lb.roles, e.Role),
-				cmp.Or(e.Purpose, "-"), label(lb.actions, e.Action), label(lb.deny, DenyReason(e.Reason)))
+			table = append(table, []string{minute(e.Time), e.Actor, label(lb.roles, e.Role), cmp.Or(e.Purpose, "-"),
+				label(lb.actions, e.Action), label(lb.deny, DenyReason(e.Reason))})
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+		writeTable(&b, table)
 	}
 
 	var roster []Designation
@@ -257,16 +254,13 @@ func (r *Report) WriteText(w io.Writer, lang Lang, designations []Designation) e
 	}
 	if len(roster) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", lb.designations)
-		tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(lb.rosterColumns, "\t"))
+		table = [][]string{lb.rosterColumns}
 		for _, d := range roster {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Actor, cmp.Or(d.DisplayName, "-"),
-				label(lb.roles, d.Role), label(lb.orgs, d.Organisation), strings.Join(d.Purposes, ","),
-				day(d.From), day(d.Until), day(d.TrainedOn), day(d.RevokedAt))
+			table = append(table, []string{d.Actor, cmp.Or(d.DisplayName, "-"), label(lb.roles, d.Role),
+				label(lb.orgs, d.Organisation), strings.Join(d.Purposes, ","),
+				day(d.From), day(d.Until), day(d.TrainedOn), day(d.RevokedAt)})
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+		writeTable(&b, table)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -296,4 +290,42 @@ func (r *Report) WriteCSV(w io.Writer, lang Lang) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// writeTable writes rows as columns separated by two spaces, padding by
+// display width: a wide (Japanese) character takes two columns.
+func writeTable(b *strings.Builder, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(cell))
+		}
+	}
+	for _, row := range rows {
+		var line strings.Builder
+		for i, cell := range row {
+			line.WriteString(cell)
+			if i < len(row)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
