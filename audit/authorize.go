@@ -53,7 +53,17 @@ func (d Decision) Allowed() bool { return d.Reason == "" }
 // or denied with the reason. Set Details, or change the outcome to
 // [OutcomeFailed] with a reason if an allowed action then fails, before
 // appending it.
+//
+// A denied attempt must be recorded whatever the caller passed, so for a
+// denial Entry replaces an actor or event that is not an identifier with
+// "invalid-actor" or "invalid-event", a missing or invalid purpose with
+// "unspecified" or "invalid-purpose", and leaves out subjects and
+// categories that are not valid: the entry then always validates, and a
+// personal value passed by mistake is still not logged.
 func (d Decision) Entry(action Action, subjects, categories []string) Entry {
+	if !d.Allowed() {
+		d, subjects, categories = d.sanitized(subjects, categories)
+	}
 	e := Entry{
 		Time:       d.At,
 		Actor:      d.Actor,
@@ -70,6 +80,34 @@ func (d Decision) Entry(action Action, subjects, categories []string) Entry {
 		e.Reason = string(d.Reason)
 	}
 	return e
+}
+
+// sanitized returns d, subjects and categories with whatever would make
+// the entry of a denied attempt invalid replaced or left out.
+func (d Decision) sanitized(subjects, categories []string) (Decision, []string, []string) {
+	if checkID(d.Actor) != "" {
+		d.Actor = "invalid-actor"
+	}
+	if checkID(d.Event) != "" {
+		d.Event = "invalid-event"
+	}
+	switch checkCode(d.Purpose) {
+	case "":
+	case ReasonMissing:
+		d.Purpose = "unspecified"
+	default:
+		d.Purpose = "invalid-purpose"
+	}
+	keep := func(list []string, check func(string) Reason, limit int) []string {
+		var out []string
+		for _, s := range list {
+			if check(s) == "" && len(out) < limit {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return d, keep(subjects, checkID, MaxSubjects), keep(categories, checkCategory, MaxCategories)
 }
 
 // DeniedError is the error [Authorize] returns on a denial. It wraps

@@ -164,7 +164,7 @@ func Designate(existing []Designation, d Designation, by string, role Role, at t
 func Revoke(d Designation, by string, role Role, at time.Time) (Designation, Entry, error) {
 	var errs ErrorList
 	if !d.RevokedAt.IsZero() {
-		errs = append(errs, &DesignationError{Designation: d.ID, Field: "revoked_at", Index: -1, Reason: ReasonRevoked})
+		errs = append(errs, &DesignationError{Designation: d.ID, Field: "revoked_at", Index: -1, Reason: ReasonAlreadyRevoked})
 	}
 	r := d.clone()
 	r.RevokedAt = at

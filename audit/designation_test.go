@@ -192,7 +192,7 @@ func TestDesignateAndRevoke(t *testing.T) {
 	require.Equal(t, []audit.Action{audit.ActionDesignate, audit.ActionDesignate, audit.ActionRevoke}, kinds)
 
 	_, _, err = audit.Revoke(revoked, "staff-001", audit.RoleResponsible, at.Add(time.Hour))
-	requireDesignationError(t, err, "revoked_at", audit.ReasonRevoked)
+	requireDesignationError(t, err, "revoked_at", audit.ReasonAlreadyRevoked)
 }
 
 func requireDesignationError(t *testing.T, err error, field string, reason audit.Reason) {

@@ -39,7 +39,7 @@ const (
 	ReasonBadPeriod      Reason = "bad-period"      // the validity period ends before it begins
 	ReasonDuplicate      Reason = "duplicate"       // the designation ID is already used
 	ReasonOverlap        Reason = "overlap"         // two responsible persons would be in office at once
-	ReasonRevoked        Reason = "already-revoked" // the designation was revoked before
+	ReasonAlreadyRevoked Reason = "already-revoked" // the designation was revoked before
 	ReasonMismatch       Reason = "mismatch"        // the designation is for another event than the entry
 	ReasonMalformed      Reason = "malformed"       // stored bytes are not an entry
 	ReasonNotCanonical   Reason = "not-canonical"   // stored bytes decode but are not the canonical encoding
@@ -60,7 +60,7 @@ var reasonText = map[Reason][2]string{ // English, Japanese
 	ReasonBadPeriod:      {"ends before it begins", "の終了が開始より前です"},
 	ReasonDuplicate:      {"is already used", "は既に使われています"},
 	ReasonOverlap:        {"overlaps another responsible person's period", "が他の取扱責任者の期間と重なっています"},
-	ReasonRevoked:        {"was already revoked", "は既に取り消されています"},
+	ReasonAlreadyRevoked: {"was already revoked", "は既に取り消されています"},
 	ReasonMismatch:       {"names another event", "が別のイベントを指しています"},
 	ReasonMalformed:      {"is not a well-formed entry", "が正しい形式の記録ではありません"},
 	ReasonNotCanonical:   {"is not in canonical form", "が正準形式ではありません"},

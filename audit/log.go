@@ -23,7 +23,7 @@ var (
 // entries, kept in a [Storage]. A Log holds no state of its own besides its
 // origin and storage, so it is cheap to make one per transaction; any
 // number of Logs may append to the same storage concurrently, since the
-// storage serialises appends.
+// storage serialises appends. A Log is safe for concurrent use.
 type Log struct {
 	origin string
 	s      Storage
@@ -56,11 +56,15 @@ func (l *Log) Append(ctx context.Context, entries ...Entry) (int64, error) {
 	var errs ErrorList
 	for i, e := range entries {
 		data, err := e.encode(int64(i))
-		if err != nil {
-			errs = append(errs, err.(ErrorList)...)
-			continue
+		var list ErrorList
+		switch {
+		case errors.As(err, &list):
+			errs = append(errs, list...)
+		case err != nil:
+			return 0, err
+		default:
+			leaves[i] = data
 		}
-		leaves[i] = data
 	}
 	if len(errs) > 0 {
 		return 0, errs

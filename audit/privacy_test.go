@@ -203,3 +203,34 @@ func TestDesignationDisplayNameIsRedacted(t *testing.T) {
 		}
 	}
 }
+
+// A denied attempt is recorded even when the caller passed personal
+// values where identifiers belong; the values are left out.
+func TestDeniedAttemptWithGarbageIsStillAuditable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := &memoryStorage{}
+	log := newTestLog(t, s)
+	d := testDesignation("dsg-1", "staff-017", audit.RoleHandler)
+	for _, purpose := range []string{"", canaries[2]} {
+		dec, err := audit.Authorize([]audit.Designation{d}, canaries[0], canaries[3], purpose, day0)
+		require.ErrorIs(t, err, audit.ErrNotPermitted)
+		require.NotContains(t, err.Error(), canaries[0])
+		e := dec.Entry(audit.ActionView, []string{"CW-000123-4", canaries[4]}, []string{"user.name", canaries[1]})
+		require.Equal(t, "invalid-actor", e.Actor)
+		require.Equal(t, "invalid-event", e.Event)
+		require.Equal(t, []string{"CW-000123-4"}, e.Subjects)
+		require.Equal(t, []string{"user.name"}, e.Categories)
+		_, err = log.Append(ctx, e)
+		require.NoError(t, err)
+	}
+	require.Contains(t, string(s.leaves[0]), `"purpose":"unspecified"`)
+	require.Contains(t, string(s.leaves[1]), `"purpose":"invalid-purpose"`)
+	for _, leaf := range s.leaves {
+		for _, c := range canaries {
+			if len(c) >= 4 {
+				require.NotContains(t, string(leaf), c)
+			}
+		}
+	}
+}
