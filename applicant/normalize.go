@@ -158,7 +158,7 @@ func foldKey(s string, kana bool) string {
 	var prev rune
 	for _, r := range s {
 		switch {
-		case isVariationSelector(r):
+		case isVariationSelector(r), invisible(r):
 			continue
 		case isDash(r):
 			if prev != 0 && (isKana(prev) || prev == 'ー') {

@@ -1,17 +1,68 @@
 package applicant
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
 )
 
 // Every type that holds personal values formats itself without them, for
-// every fmt verb (%v %+v %#v %s %q %x ...), and implements slog.LogValuer
-// the same way, so a value logged or printed by mistake leaks nothing. Only
-// pseudonymous parts (IDs, receipt numbers, channel, sizes) are shown.
+// every fmt verb (%v %+v %#v %s %q %x ...), implements slog.LogValuer the
+// same way, and marshals to JSON as the same redacted form (so a slog JSON
+// handler given a slice of them, or a struct holding one, leaks nothing).
+// Only pseudonymous parts (IDs, receipt numbers, channel, sizes) are shown.
+// Personal values leave only through [Application.PersonalData] and purpose
+// views.
 
 const redacted = "redacted"
+
+func redactedJSON(s string) ([]byte, error) { return json.Marshal(s) }
+
+// MarshalJSON encodes the summary and redacts the personal part; use
+// [Application.PersonalData] to encode personal values.
+func (a Application) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Summary
+		Personal string `json:"personal"`
+	}{a.Summary, redacted})
+}
+
+// MarshalJSON encodes no personal value.
+func (Person) MarshalJSON() ([]byte, error) { return redactedJSON(redacted) }
+
+// MarshalJSON encodes no personal value.
+func (Companion) MarshalJSON() ([]byte, error) { return redactedJSON(redacted) }
+
+// MarshalJSON encodes the card's summary and redacts the personal part.
+func (c ContactCard) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		CardSummary
+		Personal string `json:"personal"`
+	}{c.CardSummary, redacted})
+}
+
+// MarshalJSON encodes no personal value.
+func (Form) MarshalJSON() ([]byte, error) { return redactedJSON(redacted) }
+
+// MarshalJSON encodes no personal value.
+func (PersonForm) MarshalJSON() ([]byte, error) { return redactedJSON(redacted) }
+
+// MarshalJSON encodes no personal value.
+func (CompanionForm) MarshalJSON() ([]byte, error) { return redactedJSON(redacted) }
+
+// MarshalJSON encodes no personal value.
+func (CardForm) MarshalJSON() ([]byte, error) { return redactedJSON(redacted) }
+
+// MarshalJSON encodes only the length.
+func (p Plaintext) MarshalJSON() ([]byte, error) {
+	return redactedJSON(redacted + ", " + strconv.Itoa(len(p)) + " bytes")
+}
+
+// MarshalJSON encodes the purpose and no personal value.
+func (v *View) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"purpose": string(v.purpose), "personal": redacted})
+}
 
 // Format prints the application's summary and redacts the personal part.
 func (a Application) Format(f fmt.State, _ rune) {

@@ -3,6 +3,7 @@ package applicant
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -133,8 +134,18 @@ func schemaErr(r Reason, subject string) *Error {
 	return &Error{Reason: r, labelJA: subject, labelEN: subject}
 }
 
-func fieldErr(r Reason, f Field) *Error {
-	return &Error{Field: f, Reason: r}
+// fieldErr returns an error about field f, labelled with the event's own
+// label when f is one of its fields.
+func (c *compiled) fieldErr(r Reason, f Field) *Error {
+	return c.errFor(f, 0, r)
+}
+
+func (c *compiled) errFor(f Field, companion int, r Reason) *Error {
+	e := newError(f, companion, r)
+	if fi, ok := c.infos[f]; ok && strings.HasPrefix(string(f), "x.") {
+		e.labelJA, e.labelEN = fi.Japanese, fi.English
+	}
+	return e
 }
 
 func (s *Schema) compile() (*compiled, error) {
@@ -180,7 +191,7 @@ func (s *Schema) compile() (*compiled, error) {
 	approved := make(map[Field]bool, len(s.Approvals))
 	for _, a := range s.Approvals {
 		if a.ApprovedBy == "" || a.ApprovedAt.IsZero() || a.Basis == "" {
-			errs = append(errs, &Error{Field: a.Field, Reason: ReasonSchemaApproval})
+			errs = append(errs, c.fieldErr(ReasonSchemaApproval, a.Field))
 			continue
 		}
 		approved[a.Field] = true
@@ -192,38 +203,38 @@ func (s *Schema) compile() (*compiled, error) {
 		fi, ok := c.infos[r.Field]
 		switch {
 		case !ok:
-			errs = append(errs, fieldErr(ReasonSchemaUnknownField, r.Field))
+			errs = append(errs, c.fieldErr(ReasonSchemaUnknownField, r.Field))
 			continue
 		case c.rules[r.Field] != nil:
-			errs = append(errs, fieldErr(ReasonSchemaDuplicateField, r.Field))
+			errs = append(errs, c.fieldErr(ReasonSchemaDuplicateField, r.Field))
 			continue
 		}
 		c.rules[r.Field] = r
 		if r.Class == "" {
-			errs = append(errs, fieldErr(ReasonSchemaNoClass, r.Field))
+			errs = append(errs, c.fieldErr(ReasonSchemaNoClass, r.Field))
 		}
 		if len(r.Purposes) == 0 {
-			errs = append(errs, fieldErr(ReasonSchemaNoPurpose, r.Field))
+			errs = append(errs, c.fieldErr(ReasonSchemaNoPurpose, r.Field))
 		}
 		for _, p := range r.Purposes {
 			if _, ok := c.purposes[p]; !ok {
-				errs = append(errs, fieldErr(ReasonSchemaUndeclaredPurpose, r.Field))
+				errs = append(errs, c.fieldErr(ReasonSchemaUndeclaredPurpose, r.Field))
 				break
 			}
 			used[p] = true
 		}
 		if fi.Category.Forbidden() && !approved[r.Field] {
-			errs = append(errs, fieldErr(ReasonSchemaForbidden, r.Field))
+			errs = append(errs, c.fieldErr(ReasonSchemaForbidden, r.Field))
 		}
 		for _, ch := range r.Channels {
 			if fi.OnCard && ch != ChannelWalkIn || !fi.OnCard && !c.channels[ch] {
-				errs = append(errs, fieldErr(ReasonSchemaChannel, r.Field))
+				errs = append(errs, c.fieldErr(ReasonSchemaChannel, r.Field))
 				break
 			}
 		}
 		if fi.OnCard {
 			if c.cardClass != "" && r.Class != c.cardClass {
-				errs = append(errs, fieldErr(ReasonSchemaClass, r.Field))
+				errs = append(errs, c.fieldErr(ReasonSchemaClass, r.Field))
 			}
 			c.cardClass = r.Class
 		} else {
@@ -235,11 +246,11 @@ func (s *Schema) compile() (*compiled, error) {
 	}
 	for _, a := range s.Approvals {
 		if c.rules[a.Field] == nil {
-			errs = append(errs, &Error{Field: a.Field, Reason: ReasonSchemaApproval})
+			errs = append(errs, c.fieldErr(ReasonSchemaApproval, a.Field))
 		}
 	}
 	for _, p := range s.Purposes {
-		if p.Purpose != "" && !used[p.Purpose] {
+		if _, ok := c.purposes[p.Purpose]; ok && !used[p.Purpose] {
 			errs = append(errs, schemaErr(ReasonSchemaPurpose, string(p.Purpose)))
 		}
 	}
@@ -277,23 +288,23 @@ func (c *compiled) checkDependencies() Errors {
 	s := c.s
 	for _, f := range []Field{FieldCompanionNameKana, FieldCompanionAge, FieldCompanionInfant} {
 		if c.collects(f) && !c.collects(FieldCompanionName) {
-			errs = append(errs, fieldErr(ReasonSchemaDependency, f))
+			errs = append(errs, c.fieldErr(ReasonSchemaDependency, f))
 		}
 	}
 	if c.collects(FieldCourse) {
 		if !validOptions(s.Courses) {
-			errs = append(errs, fieldErr(ReasonSchemaOptions, FieldCourse))
+			errs = append(errs, c.fieldErr(ReasonSchemaOptions, FieldCourse))
 		}
 	}
 	if c.collects(FieldPreferences) {
 		if !validOptions(s.Slots) || s.MaxPreferences < 1 {
-			errs = append(errs, fieldErr(ReasonSchemaOptions, FieldPreferences))
+			errs = append(errs, c.fieldErr(ReasonSchemaOptions, FieldPreferences))
 		}
 	}
 	if c.collects(FieldBirthDate) {
 		t, err := time.Parse(time.DateOnly, s.AgeOn)
 		if err != nil {
-			errs = append(errs, fieldErr(ReasonSchemaAgeOn, FieldBirthDate))
+			errs = append(errs, c.fieldErr(ReasonSchemaAgeOn, FieldBirthDate))
 		}
 		c.ageOn = t
 	}

@@ -138,11 +138,7 @@ type validator struct {
 }
 
 func (v *validator) fail(f Field, companion int, r Reason) {
-	e := newError(f, companion, r)
-	if fi, ok := v.c.infos[f]; ok && strings.HasPrefix(string(f), "x.") {
-		e.labelJA, e.labelEN = fi.Japanese, fi.English
-	}
-	v.errs = append(v.errs, e)
+	v.errs = append(v.errs, v.c.errFor(f, companion, r))
 	v.bad[f] = true
 }
 
@@ -256,6 +252,11 @@ func (v *validator) companions(raw []CompanionForm) []Companion {
 			continue
 		}
 		n++
+		if !v.c.collectedOn(FieldCompanionName, v.ch) {
+			// The event takes no companions: refuse each, once.
+			v.fail(FieldCompanionName, n, ReasonNotCollected)
+			continue
+		}
 		var cp Companion
 		if d, ok := v.field(FieldCompanionName, n, cf.Name); ok {
 			cp.Name = v.name(FieldCompanionName, n, d)
