@@ -22,7 +22,9 @@
 // categories are dotted words such as user.contact.phone. A name, an
 // address, a phone number or an e-mail address passed by mistake is
 // refused with an [*EntryError] naming the field, never echoing the value,
-// and nothing is appended.
+// and nothing is appended. No pattern tells a lone word such as a surname in
+// roman letters from an identifier, so actor and record IDs must be opaque
+// (account numbers, UUIDs, receipt numbers), never derived from names.
 //
 // Entries are stored in a canonical, versioned encoding ([Entry.Encode],
 // [DecodeEntry], [EntryVersion]): compact JSON with fixed member order,

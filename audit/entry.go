@@ -2,8 +2,11 @@ package audit
 
 import (
 	"encoding/hex"
+	"errors"
 	"time"
 )
+
+var errBadDigest = errors.New("kuji/audit: not a SHA-256 digest in hexadecimal")
 
 // Role is the capacity an actor acted in.
 type Role string
@@ -144,3 +147,15 @@ func (d Digest) IsZero() bool { return d == Digest{} }
 
 // String returns d in lower-case hexadecimal.
 func (d Digest) String() string { return hex.EncodeToString(d[:]) }
+
+// ParseDigest parses a SHA-256 digest in hexadecimal, as sha256sum prints
+// it (the form adapters/pgp reports an export's digest in).
+func ParseDigest(s string) (Digest, error) {
+	var d Digest
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != len(d) {
+		return Digest{}, errBadDigest
+	}
+	copy(d[:], b)
+	return d, nil
+}

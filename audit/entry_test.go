@@ -3,6 +3,7 @@ package audit_test
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"os"
 	"strings"
@@ -245,4 +246,17 @@ func TestEntryErrorMessages(t *testing.T) {
 	require.Equal(t, "kuji/audit: not-identifier: entry 0: subjects[1] is not an identifier (ASCII letters, digits and . _ : - only, at most 128 characters); personal values are never logged", ee.Error())
 	require.Equal(t, "監査記録 0 の項目 subjects[1] が識別子ではありません（英数字と . _ : - のみ、128文字以内）。個人の値は記録できません", ee.Japanese())
 	require.False(t, errors.Is(err, audit.ErrNotPermitted))
+}
+
+func TestParseDigest(t *testing.T) {
+	t.Parallel()
+	const hexSHA = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae" // sha256("foo")
+	d, err := audit.ParseDigest(hexSHA)
+	require.NoError(t, err)
+	require.Equal(t, audit.Digest(sha256.Sum256([]byte("foo"))), d)
+	require.Equal(t, hexSHA, d.String())
+	for _, bad := range []string{"", hexSHA[:62], hexSHA + "00", "zz" + hexSHA[2:]} {
+		_, err := audit.ParseDigest(bad)
+		require.Error(t, err, "%q", bad)
+	}
 }

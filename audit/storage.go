@@ -16,8 +16,9 @@ import (
 // audit entry of an operation in the same transaction as the operation, by
 // making a [Log] over the transaction's Storage.
 //
-// The adapters/storetest suite checks implementations against this
-// contract.
+// Size may count leaf rows or be one more than the highest leaf index:
+// [Log.Verify] notices a missing leaf either way. The store conformance
+// suite (adapters/storetest) is where implementations are checked.
 type Storage interface {
 	// Append stores leaves as leaves n, n+1, ..., n+len(leaves)-1, where n is
 	// the number of leaves stored when the append is serialised, and returns n.
