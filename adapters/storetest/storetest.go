@@ -58,7 +58,7 @@ type testCase struct {
 // RunConformanceTests runs every conformance case, each on a fresh harness.
 func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 	t.Helper()
-	for _, c := range conformanceCases() {
+	for _, c := range append(conformanceCases(), auditCases()...) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			h, err := newHarness(ctx, t)
