@@ -104,6 +104,13 @@ func Draw(in Input, seed SeedMaterial) (*Record, error) {
 	inputDigest := p.digest()
 	s := deriveSeed(inputDigest, keyString, seed.Secret)
 	o := p.run(s)
+	// Lists are written as JSON arrays, never null.
+	if in.Slots == nil {
+		in.Slots = []Slot{}
+	}
+	if in.Entries == nil {
+		in.Entries = []Entry{}
+	}
 	r := &Record{
 		Format:       Format,
 		Input:        in,
