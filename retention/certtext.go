@@ -10,14 +10,14 @@ import (
 // certLabels holds a certificate's fixed text in one language.
 type certLabels struct {
 	title, id, issued, ward, event, eventFmt, performedBy, personFmt string
-	statement, erased, classFmt, rule, deadline, records, recordsFmt   string
-	ids                                                                map[IDKind]string
-	rangeFmt, none, digest, keyDestroyed, rowsDeleted                  string
-	verification, verifiedFmt                                          string
-	method, category, categoryText                                     string
-	techniques                                                         []string
-	tool, period, periodFmt, aboutDigest, digestHowTo, certDigest      string
-	colon                                                              string
+	statement, erased, classFmt, rule, deadline, records, recordsFmt string
+	ids                                                              map[IDKind]string
+	rangeFmt, none, digest, keyDestroyed, rowsDeleted                string
+	verification, verifiedFmt                                        string
+	method, category, categoryText                                   string
+	techniques                                                       []string
+	tool, period, periodFmt, aboutDigest, digestHowTo, certDigest    string
+	colon                                                            string
 }
 
 var certText = map[Lang]certLabels{
@@ -44,7 +44,7 @@ var certText = map[Lang]certLabels{
 		keyDestroyed: "データ鍵の破棄",
 		rowsDeleted:  "削除した行数",
 		verification: "検証",
-		verifiedFmt:  "%s に読み戻し、データ鍵の破棄と残存レコード0件を確認",
+		verifiedFmt:  "%sに読み戻し、データ鍵の破棄と残存レコード0件を確認",
 		method:       "■ 消去方法",
 		category:     "区分",
 		categoryText: "除去（Purge、NIST SP 800-88 Rev. 1）",
