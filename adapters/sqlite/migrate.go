@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// migrationFiles holds the schema as numbered SQL files, applied in order.
+// A released file is never edited: a change is a new file.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations reads NNNN_name.sql files from fsys and checks that they
+// are numbered 1, 2, 3, ... without gaps.
+func loadMigrations(fsys fs.FS) ([]migration, error) {
+	names, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names { // fs.Glob returns names in lexical order
+		base := path.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || len(num) != 4 {
+			return nil, fmt.Errorf("kuji/sqlite: migration %s is not named NNNN_name.sql", base)
+		}
+		if v != len(ms)+1 {
+			return nil, fmt.Errorf("kuji/sqlite: migration %s: expected number %04d", base, len(ms)+1)
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	return ms, nil
+}
+
+// schemaTable is the library-owned record of applied migrations.
+const schemaTable = `CREATE TABLE IF NOT EXISTS kuji_schema (
+	version INTEGER PRIMARY KEY,
+	name    TEXT    NOT NULL,
+	applied INTEGER NOT NULL
+) STRICT`
+
+// migrate brings the database's schema up to date in one immediate
+// transaction, so that two processes opening a new file at once apply each
+// migration exactly once.
+func migrate(ctx context.Context, db *sql.DB) error {
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		return err
+	}
+	return applyMigrations(ctx, db, ms)
+}
+
+func applyMigrations(ctx context.Context, db *sql.DB, ms []migration) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err, "migrate")
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, schemaTable); err != nil {
+		return translate(err, "migrate")
+	}
+	var current int
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM kuji_schema").Scan(&current); err != nil {
+		return translate(err, "migrate")
+	}
+	if current > len(ms) {
+		return fmt.Errorf("%w: database at version %d, this kuji knows up to %d", ErrSchemaTooNew, current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("kuji/sqlite: migration %s: %w", m.name, translate(err, "migrate"))
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO kuji_schema (version, name, applied) VALUES (?, ?, ?)",
+			m.version, m.name, time.Now().UnixMicro()); err != nil {
+			return translate(err, "migrate")
+		}
+	}
+	return translate(tx.Commit(), "migrate")
+}

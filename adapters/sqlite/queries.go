@@ -1,0 +1,23 @@
+package sqlite
+
+// allQueries lists every statement the store runs in a transaction, so
+// that they are all prepared when it opens (see stmtCache). A test checks
+// that none is missing.
+var allQueries = []string{
+	"SAVEPOINT member", "RELEASE member", "ROLLBACK TO member",
+	"SAVEPOINT op", "RELEASE op", "ROLLBACK TO op",
+
+	qEvent, qEventExists, qCreateEvent, qUpdateEvent, qNextReceipt, qKeepReceipt,
+	qDrawRecord, qPutDrawRecord, qDesignations, qPutDesignation, qErasures, qInsertErasure,
+
+	qAppByID, qAppByReceipt, qAppSeq, qAppStatus, qAppFirstPage, qAppPage,
+	qSealedOf, qSealedPage, qIdentityOf, qIdentityPage, qSearchOf, qSearchPage,
+	qFind, qHasIdentity, qInsertApp, qInsertSealed, qInsertIdentity, qInsertSearch,
+	qSetStatus, qDeleteApp, qDeleteApps, qConsent, qPutConsent, qPurgeClassSealed, qPurgeClassCards,
+
+	qMessage, qMessages, qMessagesKeys, qEnqueue, qClaim, qMessageClaim, qComplete,
+	qCheckIns, qInsertCheckIn, qCards, qInsertCard,
+
+	qAuditSize, qAuditHashCount, qAuditLeaf, qAuditHash, qAuditHashRange, qAuditHashSet,
+	qAuditLeaves, qSaveCheckpoint, qLatestCheckoint,
+}
