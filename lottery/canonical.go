@@ -51,14 +51,16 @@ type encoder struct {
 
 const encoderBuffer = 64 << 10
 
-func newEncoder(tag string) *encoder {
-	e := &encoder{h: sha256.New(), buf: make([]byte, 0, encoderBuffer)}
+// newEncoder starts an encoding with its tag; size is the expected length,
+// which only sets the buffer size.
+func newEncoder(tag string, size int) *encoder {
+	e := &encoder{h: sha256.New(), buf: make([]byte, 0, min(max(size, 1024), encoderBuffer))}
 	e.buf = append(e.buf, tag...)
 	e.buf = append(e.buf, 0)
 	return e
 }
 
-// room makes room for n more bytes (n at most encoderBuffer).
+// room makes room for n more bytes (n at most 1024).
 func (e *encoder) room(n int) {
 	if cap(e.buf)-len(e.buf) < n {
 		e.h.Write(e.buf)
@@ -113,7 +115,7 @@ func (in *Input) Digest() (Digest, error) {
 }
 
 func (p *prepared) digest() Digest {
-	e := newEncoder(tagInput)
+	e := newEncoder(tagInput, 64*len(p.info)+64*len(p.slotOrder))
 	cfg := p.in.Config
 	e.u32(uint32(cfg.MaxPrefs))
 	e.u32(uint32(cfg.MaxGroupSize))

@@ -172,7 +172,7 @@ func (p *prepared) publishWin(w win) Win {
 // resultDigest is SPEC.md "Result digest". Entries and slots are named
 // by canonical position (index in ID order), which the input digest fixes.
 func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
-	e := newEncoder(tagResult)
+	e := newEncoder(tagResult, 4*len(o.order)*(1+p.maxWins)+16*len(o.wins))
 	e.raw(string(input[:]))
 	e.raw(string(seed[:]))
 	e.u32(uint32(len(o.order)))

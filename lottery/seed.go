@@ -187,7 +187,7 @@ func asProblems(err error) problems {
 // deriveSeed is SPEC.md "Seed": SHA-256 over the seed tag, the input
 // digest, the key string and the secret, each length-prefixed.
 func deriveSeed(input Digest, keyString string, secret []byte) Digest {
-	e := newEncoder(tagSeed)
+	e := newEncoder(tagSeed, 64+len(keyString)+len(secret))
 	e.raw(string(input[:]))
 	e.str(keyString)
 	e.bytes(secret)
