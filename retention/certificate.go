@@ -251,7 +251,7 @@ func ParseCertificate(data []byte) (*Certificate, error) {
 func (c *Certificate) Records() int64 {
 	var n int64
 	for _, cl := range c.Classes {
-		n += int64(cl.Records)
+		n += cl.Records
 	}
 	return n
 }

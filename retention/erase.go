@@ -144,7 +144,7 @@ type ClassErasure struct {
 	// describe that list (see [DigestIDs]).
 	Inventoried time.Time `json:"inventoried,omitzero"`
 	IDKind      IDKind    `json:"id_kind,omitempty"`
-	Records     int       `json:"records"`
+	Records     int64     `json:"records"`
 	FirstID     string    `json:"first_id,omitempty"`
 	LastID      string    `json:"last_id,omitempty"`
 	IDDigest    Digest    `json:"id_digest,omitzero"`
@@ -194,7 +194,7 @@ func NewErasure(plan *Plan, req Request) (*Erasure, error) {
 // Complete reports whether the erasure finished and was verified.
 func (er *Erasure) Complete() bool { return !er.Finished.IsZero() }
 
-// Classes returns the names of the data classes erased.
+// classNames returns the names of the data classes erased.
 func (er *Erasure) classNames() []string {
 	names := make([]string, len(er.Classes))
 	for i, c := range er.Classes {
@@ -331,7 +331,7 @@ func inventory(ctx context.Context, e Eraser, c *ClassErasure, now func() time.T
 		err.(*Error).Class = c.Class
 		return err
 	}
-	c.IDKind, c.Records, c.FirstID, c.LastID, c.IDDigest = kind, s.count, s.first, s.last, s.digest
+	c.IDKind, c.Records, c.FirstID, c.LastID, c.IDDigest = kind, int64(s.count), s.first, s.last, s.digest
 	c.Inventoried = now().In(jst)
 	return nil
 }

@@ -81,7 +81,7 @@ func TestApplyOrderAndRecord(t *testing.T) {
 	app := done.Classes[1]
 	require.Equal(t, "application", app.Class)
 	require.Equal(t, retention.IDReceipt, app.IDKind)
-	require.Equal(t, 11, app.Records)
+	require.Equal(t, int64(11), app.Records)
 	require.Equal(t, "LS-000001", app.FirstID)
 	require.Equal(t, "LS-000011", app.LastID)
 	require.Equal(t, int64(11), app.RowsDeleted)
@@ -179,8 +179,8 @@ func TestApplyResumes(t *testing.T) {
 			require.True(t, done.Complete())
 			require.Nil(t, done.Failure)
 			require.Equal(t, 2, done.Runs)
-			require.Equal(t, 11, done.Classes[1].Records, "the first inventory is kept even if a reply was lost")
-			require.Equal(t, 5, done.Classes[0].Records)
+			require.Equal(t, int64(11), done.Classes[1].Records, "the first inventory is kept even if a reply was lost")
+			require.Equal(t, int64(5), done.Classes[0].Records)
 			want, _ := retention.DigestIDs(receipts("LS", 11))
 			require.Equal(t, want, done.Classes[1].IDDigest)
 			wantRows := int64(11) // counted over both runs

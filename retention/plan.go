@@ -24,7 +24,8 @@ const (
 	// StatusWaiting: the rule's trigger has not happened, so there is no
 	// deadline yet.
 	StatusWaiting Status = "waiting"
-	// StatusNoRule: records of a class the policy has no rule for are held.
+	// StatusNoRule: records of a class the policy has no rule for are held
+	// (a class without a rule and without records is not listed).
 	// They are served to no one ([Policy.Check] fails closed) and cannot be
 	// erased by a plan until the policy gets a rule for them.
 	StatusNoRule Status = "no-rule"
@@ -86,7 +87,7 @@ func (p *Policy) Plan(now time.Time, m Milestones, records map[string]int64) (*P
 		plan.Items = append(plan.Items, it)
 	}
 	for class, n := range records {
-		if _, ok := p.Rule(class); !ok {
+		if _, ok := p.Rule(class); !ok && n > 0 {
 			plan.Items = append(plan.Items, PlanItem{Class: class, Status: StatusNoRule, Records: n})
 		}
 	}

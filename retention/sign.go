@@ -90,7 +90,7 @@ func (er *Erasure) AuditEntry() audit.Entry {
 		Details:  audit.Details{DataClasses: er.classNames()},
 	}
 	for _, c := range er.Classes {
-		e.Details.Count += int64(c.Records)
+		e.Details.Count += c.Records
 	}
 	if !er.Complete() {
 		e.Outcome = audit.OutcomeFailed
