@@ -111,11 +111,10 @@ func (k *Key) Public() *Key {
 	return &Key{fingerprint: k.fingerprint, public: k.public}
 }
 
-// String returns "pgp.Key(FINGERPRINT)".
-func (k *Key) String() string {
-	if k == nil {
-		return "pgp.Key(nil)"
-	}
+// String returns "pgp.Key(FINGERPRINT)", with " secret" when the key has
+// its secret part. The value receivers make a Key print the same whether
+// formatted by value or by pointer.
+func (k Key) String() string {
 	kind := ""
 	if k.secret != nil {
 		kind = " secret"
@@ -124,13 +123,10 @@ func (k *Key) String() string {
 }
 
 // GoString is String, so that %#v shows no user ID either.
-func (k *Key) GoString() string { return k.String() }
+func (k Key) GoString() string { return k.String() }
 
 // LogValue logs the fingerprint and whether the key is secret.
-func (k *Key) LogValue() slog.Value {
-	if k == nil {
-		return slog.StringValue("nil")
-	}
+func (k Key) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("fingerprint", k.fingerprint), slog.Bool("secret", k.secret != nil))
 }
 
