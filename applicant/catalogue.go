@@ -65,7 +65,7 @@ var forbiddenCategories = [...]DataCategory{
 
 // Within reports whether c is category p or a sub-category of it.
 func (c DataCategory) Within(p DataCategory) bool {
-	return c == p || strings.HasPrefix(string(c), string(p)+".")
+	return c == p || len(c) > len(p) && c[len(p)] == '.' && strings.HasPrefix(string(c), string(p))
 }
 
 // Forbidden reports whether collecting category c needs the ward's approval.

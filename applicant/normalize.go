@@ -219,7 +219,12 @@ func addressKey(s string) string {
 // optionKey is the key a choice (category, sex, course, slot, yes/no) is
 // matched on: NFKC, white space dropped, lower case.
 func optionKey(s string) string {
-	s = norm.NFKC.String(s)
+	if simpleASCII(s) {
+		return s
+	}
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
@@ -249,6 +254,26 @@ func checkName(s string) bool {
 			continue
 		}
 		return false
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// simpleASCII reports ASCII without white space or capitals: its own
+// optionKey.
+func simpleASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c <= ' ' || c >= 'A' && c <= 'Z' || c == 0x7f {
+			return false
+		}
 	}
 	return true
 }

@@ -65,7 +65,7 @@ func (a *Application) PersonalData(s *Schema) (map[DataClass]Plaintext, error) {
 	byClass := map[DataClass]map[Field]json.RawMessage{}
 	for f, v := range vals {
 		r := c.rules[f]
-		if r == nil || c.infos[f].OnCard {
+		if r == nil || c.infoOf(f).OnCard {
 			errs = append(errs, newError(f, 0, ReasonNotCollected))
 			continue
 		}
@@ -86,7 +86,7 @@ func (a *Application) PersonalData(s *Schema) (map[DataClass]Plaintext, error) {
 func (c *compiled) encodeClasses(byClass map[DataClass]map[Field]json.RawMessage, card bool) (map[DataClass]Plaintext, error) {
 	out := map[DataClass]Plaintext{}
 	for _, r := range c.s.Fields {
-		fi := c.infos[r.Field]
+		fi := c.infoOf(r.Field)
 		if fi.Sealed && fi.OnCard == card {
 			if _, ok := out[r.Class]; !ok {
 				p, err := encodeBlob(byClass[r.Class])
@@ -195,7 +195,7 @@ func (c *compiled) decodeBlob(class DataClass, data []byte, card bool) (map[Fiel
 		return nil, classErr
 	}
 	for f := range b.Fields {
-		r, fi := c.rules[f], c.infos[f]
+		r, fi := c.rules[f], c.infoOf(f)
 		if r == nil || r.Class != class || !fi.Sealed || fi.OnCard != card {
 			return nil, newError(f, 0, ReasonPersonalData)
 		}

@@ -1,7 +1,6 @@
 package applicant
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -106,16 +105,40 @@ type LotteryRules struct {
 	Weights map[ParticipantCategory]int `json:"weights,omitempty"`
 }
 
-var (
-	eventIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-	customPattern  = regexp.MustCompile(`^x\.[a-z0-9_]{1,40}$`)
-)
+// validEventID reports an event ID of 1-64 lower-case letters, digits and
+// hyphens, not starting with a hyphen.
+func validEventID(id string) bool {
+	if len(id) == 0 || len(id) > 64 || id[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validCustomField reports a key "x." followed by 1-40 lower-case letters,
+// digits and underscores.
+func validCustomField(f Field) bool {
+	name, ok := strings.CutPrefix(string(f), "x.")
+	if !ok || len(name) == 0 || len(name) > 40 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // compiled is a checked schema with its lookups.
 type compiled struct {
 	s         *Schema
 	rules     map[Field]*FieldRule
-	infos     map[Field]FieldInfo
+	custom    map[Field]FieldInfo
 	purposes  map[Purpose]PurposeSpec
 	channels  map[Channel]bool
 	ageOn     time.Time
@@ -142,7 +165,7 @@ func (c *compiled) fieldErr(r Reason, f Field) *Error {
 
 func (c *compiled) errFor(f Field, companion int, r Reason) *Error {
 	e := newError(f, companion, r)
-	if fi, ok := c.infos[f]; ok && strings.HasPrefix(string(f), "x.") {
+	if fi, ok := c.custom[f]; ok {
 		e.labelJA, e.labelEN = fi.Japanese, fi.English
 	}
 	return e
@@ -152,25 +175,22 @@ func (s *Schema) compile() (*compiled, error) {
 	c := &compiled{
 		s:        s,
 		rules:    make(map[Field]*FieldRule, len(s.Fields)),
-		infos:    make(map[Field]FieldInfo, len(catalogue)+len(s.Custom)),
+		custom:   make(map[Field]FieldInfo, len(s.Custom)),
 		purposes: make(map[Purpose]PurposeSpec, len(s.Purposes)),
 		channels: make(map[Channel]bool, len(s.Channels)),
 	}
 	var errs Errors
-	if !eventIDPattern.MatchString(s.Event) {
+	if !validEventID(s.Event) {
 		errs = append(errs, schemaErr(ReasonSchemaEvent, "event"))
 	}
-	for _, fi := range catalogue {
-		c.infos[fi.Field] = fi
-	}
 	for _, fi := range s.Custom {
-		_, dup := c.infos[fi.Field]
-		if !customPattern.MatchString(string(fi.Field)) || dup || !fi.Sealed || fi.Repeated || fi.OnCard ||
+		_, dup := c.custom[fi.Field]
+		if !validCustomField(fi.Field) || dup || !fi.Sealed || fi.Repeated || fi.OnCard ||
 			fi.Derived || fi.Category == "" || fi.Japanese == "" || fi.English == "" {
 			errs = append(errs, schemaErr(ReasonSchemaCustomField, string(fi.Field)))
 			continue
 		}
-		c.infos[fi.Field] = fi
+		c.custom[fi.Field] = fi
 	}
 	for _, p := range s.Purposes {
 		if _, dup := c.purposes[p.Purpose]; dup || p.Purpose == "" || p.Japanese == "" || p.English == "" {
@@ -200,7 +220,7 @@ func (s *Schema) compile() (*compiled, error) {
 	appClasses := map[DataClass]bool{}
 	for i := range s.Fields {
 		r := &s.Fields[i]
-		fi, ok := c.infos[r.Field]
+		fi, ok := c.info(r.Field)
 		switch {
 		case !ok:
 			errs = append(errs, c.fieldErr(ReasonSchemaUnknownField, r.Field))
@@ -268,6 +288,20 @@ func (s *Schema) compile() (*compiled, error) {
 
 func (c *compiled) collects(f Field) bool { return c.rules[f] != nil }
 
+// info returns the description of a catalogue field or of one of the
+// event's own fields.
+func (c *compiled) info(f Field) (FieldInfo, bool) {
+	if fi, ok := c.custom[f]; ok {
+		return fi, true
+	}
+	return Lookup(f)
+}
+
+func (c *compiled) infoOf(f Field) FieldInfo {
+	fi, _ := c.info(f)
+	return fi
+}
+
 // collectedOn reports whether field f is collected on channel ch.
 func (c *compiled) collectedOn(f Field, ch Channel) bool {
 	r := c.rules[f]
@@ -326,15 +360,30 @@ func (c *compiled) checkDependencies() Errors {
 // validOptions reports whether a list of choices is not empty and has no
 // empty or duplicate choice (compared as the input is matched).
 func validOptions(opts []string) bool {
-	seen := make(map[string]bool, len(opts))
-	for _, o := range opts {
+	if len(opts) == 0 {
+		return false
+	}
+	// Choices are usually listed in order (slots by date), and then the
+	// check needs no copy: strictly increasing keys have no duplicate.
+	increasing := true
+	prev := ""
+	for i, o := range opts {
 		k := optionKey(o)
-		if k == "" || seen[k] {
+		if k == "" {
 			return false
 		}
-		seen[k] = true
+		increasing = increasing && (i == 0 || prev < k)
+		prev = k
 	}
-	return len(opts) > 0
+	if increasing {
+		return true
+	}
+	keys := make([]string, len(opts))
+	for i, o := range opts {
+		keys[i] = optionKey(o)
+	}
+	slices.Sort(keys)
+	return len(slices.Compact(keys)) == len(opts)
 }
 
 func (cat ParticipantCategory) known() bool {

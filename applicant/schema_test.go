@@ -48,7 +48,9 @@ func TestSchemaCheckRefuses(t *testing.T) {
 	}{
 		{"field no purpose justifies", func(s *Schema) { s.Fields[1].Purposes = nil }, []string{"phone#0:schema_no_purpose"}},
 		{"undeclared purpose", func(s *Schema) { s.Fields[1].Purposes = []Purpose{PurposeStatistics} }, []string{"phone#0:schema_undeclared_purpose"}},
-		{"unknown field", func(s *Schema) { s.Fields = append(s.Fields, FieldRule{Field: "mynumber", Class: ClassApplication, Purposes: []Purpose{PurposeReception}}) },
+		{"unknown field", func(s *Schema) {
+			s.Fields = append(s.Fields, FieldRule{Field: "mynumber", Class: ClassApplication, Purposes: []Purpose{PurposeReception}})
+		},
 			[]string{"mynumber#0:schema_unknown_field"}},
 		{"duplicate field", func(s *Schema) { s.Fields = append(s.Fields, s.Fields[0]) }, []string{"name#0:schema_duplicate_field"}},
 		{"no class", func(s *Schema) { s.Fields[0].Class = "" }, []string{"name#0:schema_no_class"}},

@@ -302,7 +302,7 @@ func (v *validator) extra(raw map[Field]string) map[Field]string {
 	}
 	unknown := make([]Field, 0)
 	for f := range raw {
-		if _, ok := v.c.infos[f]; !ok || !strings.HasPrefix(string(f), "x.") {
+		if _, ok := v.c.custom[f]; !ok {
 			unknown = append(unknown, f)
 		}
 	}
@@ -343,6 +343,9 @@ func parseCategory(s string) (ParticipantCategory, bool) {
 
 // matchOption finds the choice that raw names, compared on optionKey.
 func matchOption(opts []string, raw string) (string, bool) {
+	if slices.Contains(opts, raw) {
+		return raw, true
+	}
 	k := optionKey(raw)
 	for _, o := range opts {
 		if optionKey(o) == k {

@@ -136,7 +136,9 @@ func TestValidateProblems(t *testing.T) {
 		},
 		{
 			name: "too many preferences", schema: LiveSiteSchema(), ch: ChannelWeb,
-			edit: func(f *Form) { f.Preferences = []string{"2021-07-21/1", "2021-07-21/2", "2021-07-21/3", "2021-07-22/1"} },
+			edit: func(f *Form) {
+				f.Preferences = []string{"2021-07-21/1", "2021-07-21/2", "2021-07-21/3", "2021-07-22/1"}
+			},
 			want: []string{"preferences#0:too_many_preferences"},
 		},
 		{

@@ -38,7 +38,7 @@ func (s *Schema) view(p Purpose, a *Application, card *ContactCard) (*View, erro
 	}
 	v := &View{purpose: p, allowed: map[Field]bool{}, app: a, card: card}
 	for _, r := range s.Fields {
-		if c.infos[r.Field].OnCard == (card != nil) && slices.Contains(r.Purposes, p) {
+		if c.infoOf(r.Field).OnCard == (card != nil) && slices.Contains(r.Purposes, p) {
 			v.allowed[r.Field] = true
 		}
 	}
