@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/kuji-go/kuji/adapters"
 )
@@ -152,9 +153,11 @@ func (s *Store) finish(b *batch) {
 	s.cur = nil
 	if b.broken != nil {
 		_ = b.tx.Rollback()
-		b.err = b.broken
+		b.err = fmt.Errorf("kuji/sqlite: another update in the same transaction failed, nothing was stored: %w", b.broken)
 	} else if err := b.tx.Commit(); err != nil {
 		b.err = translate(err, "commit")
+	} else {
+		s.commits.Add(1)
 	}
 	close(b.done)
 }

@@ -89,6 +89,8 @@ type Store struct {
 	// receiptHW is the highest receipt number this Store handed out per
 	// event, guarded by wmu (see NextReceipt).
 	receiptHW map[string]int64
+	// commits counts committed batches (the tests read it).
+	commits atomic.Int64
 }
 
 var (

@@ -20,6 +20,7 @@ import (
 type stmtCache struct {
 	w, r   map[string]*sql.Stmt // read-only after prepare
 	misses atomic.Int64         // queries missing from allQueries (tests keep it at zero)
+	uses   atomic.Int64         // statements run (the tests count queries with it)
 }
 
 func prepare(ctx context.Context, wdb, rdb *sql.DB) (*stmtCache, error) {
@@ -42,6 +43,7 @@ func prepare(ctx context.Context, wdb, rdb *sql.DB) (*stmtCache, error) {
 
 // stmt returns q prepared, bound to tx (a writer or a reader transaction).
 func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, write bool, q string) (*sql.Stmt, error) {
+	c.uses.Add(1)
 	m := c.r
 	if write {
 		m = c.w
