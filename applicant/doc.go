@@ -20,7 +20,9 @@
 // creed, religion; race, 門地, 本籍, disability; criminal record; union or
 // political activity; health, sex life) unless the schema carries an
 // [Approval] naming who approved it, when and on what basis.
-// [CityWalkSchema] and [LiveSiteSchema] are the two reference events.
+// [CityWalkSchema] and [LiveSiteSchema] are the two reference events. A
+// Schema may be used by many goroutines at once as long as none modifies
+// it.
 //
 // # Purpose views
 //

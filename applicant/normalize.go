@@ -247,10 +247,11 @@ func checkKana(s string) bool {
 
 // checkName reports whether a display-form name holds only letters, marks
 // and the punctuation names use (spaces, middle dots, full stops, hyphens,
-// apostrophes, equals signs, 々 and 〆 are letters already).
+// apostrophes, equals signs, spacing voiced sound marks ゛゜; 々 and 〆 are
+// letters already).
 func checkName(s string) bool {
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsMark(r) || isSeparator(r) || isDash(r) {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || isSeparator(r) || isDash(r) || r == '゛' || r == '゜' {
 			continue
 		}
 		return false

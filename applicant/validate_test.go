@@ -2,6 +2,7 @@ package applicant
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -241,4 +242,50 @@ func TestValidateCard(t *testing.T) {
 
 	_, err = CityWalkSchema().ValidateCard("x", CardForm{Name: "田中"})
 	require.Equal(t, []string{"#0:channel"}, reasons(t, err))
+}
+
+// TestTrickyJapaneseInputs runs awkward but valid ways of writing one
+// live-site application through Validate and checks the stored display
+// forms: what the person wrote, tidied, never rewritten beyond width and
+// composition.
+func TestTrickyJapaneseInputs(t *testing.T) {
+	t.Parallel()
+	s := LiveSiteSchema()
+	tests := []struct {
+		name string
+		edit func(*PersonForm)
+		got  func(Person) string
+		want string
+	}{
+		{"half-width katakana name", func(p *PersonForm) { p.Name = "ﾀｶﾊｼ ｲﾁﾛｳ" }, func(p Person) string { return p.Name }, "タカハシ イチロウ"},
+		{"spacing voiced mark kept as written", func(p *PersonForm) { p.Name = "ヤマサ\u309Bキ イチロウ" }, func(p Person) string { return p.Name }, "ヤマサ゛キ イチロウ"},
+		{"decomposed kana composed", func(p *PersonForm) { p.Name = "やまさ\u3099き いちろう" }, func(p Person) string { return p.Name }, "やまざき いちろう"},
+		{"ideographic variation selector kept", func(p *PersonForm) { p.Name = "辻\U000E0101 一郎" }, func(p Person) string { return p.Name }, "辻\U000E0101 一郎"},
+		{"variant kanji kept", func(p *PersonForm) { p.Name = "齋藤 﨑子" }, func(p Person) string { return p.Name }, "齋藤 﨑子"},
+		{"full-width Latin name", func(p *PersonForm) { p.Name = "ＴＡＲＯ　ＳＭＩＴＨ" }, func(p Person) string { return p.Name }, "TARO SMITH"},
+		{"address with full-width digits and dashes", func(p *PersonForm) { p.Address = "東京都新宿区西新宿２丁目８−１　都庁" },
+			func(p Person) string { return p.Address }, "東京都新宿区西新宿2丁目8−1 都庁"},
+		{"address written without 東京都", func(p *PersonForm) { p.Address = "新宿区歌舞伎町１－４－１" },
+			func(p Person) string { return p.Address }, "新宿区歌舞伎町1-4-1"},
+		{"a space inside the ward's name is still the ward", func(p *PersonForm) { p.Address = "東京都　新宿 区高田馬場1-1" },
+			func(p Person) string { return p.Address }, "東京都 新宿 区高田馬場1-1"},
+		{"postal code with the mark and a long vowel mark", func(p *PersonForm) { p.PostalCode = "〒１６９ー００７５" },
+			func(p Person) string { return p.PostalCode }, "169-0075"},
+		{"landline in brackets", func(p *PersonForm) { p.Phone = "（０３）３２０９－１１１１" }, func(p Person) string { return p.Phone }, "03-3209-1111"},
+		{"IP phone with dots", func(p *PersonForm) { p.Phone = "050.1234.5678" }, func(p Person) string { return p.Phone }, "050-1234-5678"},
+		{"age with 歳 and full-width digits", func(p *PersonForm) { p.Age = "満４２歳" }, func(p Person) string { return strconv.Itoa(*p.Age) }, "42"},
+		{"full-width email", func(p *PersonForm) { p.Email = "ＩＣＨＩＲＯ．．ＴＡ＠ＥＺＷＥＢ．ＮＥ．ＪＰ" },
+			func(p Person) string { return p.Email }, "ICHIRO..TA@ezweb.ne.jp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := liveSiteForm()
+			f.Companions = nil
+			tt.edit(&f.Representative)
+			a, err := s.Validate(ChannelWeb, f)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, tt.got(a.Representative))
+		})
+	}
 }
