@@ -63,7 +63,9 @@
 //
 // Every type that holds personal values (Application, Person, Companion,
 // ContactCard, the forms, Plaintext, View) prints no personal value with
-// any fmt verb and implements [log/slog.LogValuer] the same way.
+// any fmt verb, implements [log/slog.LogValuer] the same way and encodes to
+// JSON redacted too: personal values leave only through PersonalData and
+// purpose views.
 //
 // # Compatibility
 //
