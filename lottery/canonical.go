@@ -106,8 +106,8 @@ func (e *encoder) sum() Digest {
 // encoding (SPEC.md, "Input digest"): the commitment to publish before the
 // seed is known. The order of slots, entries and reserved categories in
 // the Input does not change it.
-func (in *Input) Digest() (Digest, error) {
-	p, err := prepare(in)
+func (in Input) Digest() (Digest, error) {
+	p, err := prepare(&in)
 	if err != nil {
 		return Digest{}, err
 	}

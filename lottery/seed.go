@@ -152,12 +152,12 @@ func (m *SeedMaterial) check() (string, error) {
 		ps = append(ps, asProblems(err)...)
 	}
 	switch {
-	case len(m.Sources) == 0 && len(m.Secret) == 0:
-		ps.add(secConfig, 0, &InputError{Field: "seed", Reason: ReasonNoRandomness})
 	case len(m.Secret) > 0 && m.SecretCommitment == nil:
 		ps.add(secConfig, 0, &InputError{Field: "secret_commitment", Reason: ReasonIncompleteRecord})
 	case len(m.Secret) == 0 && m.SecretCommitment != nil:
 		ps.add(secConfig, 0, &InputError{Field: "secret", Reason: ReasonIncompleteRecord})
+	case len(m.Sources) == 0 && len(m.Secret) == 0:
+		ps.add(secConfig, 0, &InputError{Field: "seed", Reason: ReasonNoRandomness})
 	case len(m.Secret) > 0 && (len(m.Secret) < MinSecretBytes || len(m.Secret) > MaxSecretBytes):
 		ps.add(secConfig, 0, &InputError{Field: "secret", Reason: ReasonSecretTooShort, Value: itoa(len(m.Secret)), Want: rangeText(MinSecretBytes, MaxSecretBytes)})
 	case len(m.Secret) > 0:

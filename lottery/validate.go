@@ -70,8 +70,8 @@ func (p *prepared) reservedAt(s, k int32) *int32 { return &p.reserved[int(s)*len
 
 // Validate checks the input against its own configuration and reports
 // every problem at once as an *[InvalidInputError].
-func (in *Input) Validate() error {
-	_, err := prepare(in)
+func (in Input) Validate() error {
+	_, err := prepare(&in)
 	return err
 }
 

@@ -134,6 +134,9 @@ func vectorCases() []vectorCase {
 		{name: "no-entries", input: empty, seed: lottery.SeedMaterial{Sources: loto}},
 		{name: "promotion", input: reserved, seed: lottery.SeedMaterial{Sources: loto}, events: freeTwoOfThreeWins},
 		{name: "promotion-max-wins-2", input: maxWins, seed: withSecret(), events: freeTwoOfThreeWins},
+		{name: "example", input: exampleInput(), seed: exampleSeed(), events: func(*lottery.Record) []event {
+			return []event{{lottery.EventCancel, "LS-0002", "07-24/evening"}}
+		}},
 		{name: "random-300", input: randomInput(300, 12, 7), seed: lottery.SeedMaterial{Sources: loto}, events: freeTwoOfThreeWins},
 	}
 }
