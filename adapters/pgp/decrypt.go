@@ -7,8 +7,8 @@ import (
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 )
 
-// DecryptOptions tunes [Decrypt]. A nil *DecryptOptions is not enough:
-// Decrypt needs trusted signers unless AllowUnsigned is set.
+// DecryptOptions tunes [Decrypt]. Its zero value (or nil) is not enough on
+// its own: Decrypt wants trusted Signers unless AllowUnsigned is set.
 type DecryptOptions struct {
 	// Now returns the time signatures are judged at (a signature dated
 	// later is refused); nil means time.Now.
@@ -38,8 +38,11 @@ type Reader struct {
 // which it does only if the integrity check (MDC) passed and the message
 // was signed by one of opts.Signers (or, with AllowUnsigned, not signed at
 // all). Otherwise the last Read returns a [*MessageError] instead of io.EOF,
-// and the caller must discard everything it read. A message that is not
-// encrypted, or not to any of keys, is refused here.
+// and the caller must discard everything it read. A signature verifies
+// only if the signing key was valid when it signed, the signature is not
+// dated after opts.Now, its hash is not SHA-1 or weaker, and the key is not
+// too weak (RSA under 3072 bits, DSA). A message that is not encrypted, or
+// not to any of keys, is refused here.
 func Decrypt(src io.Reader, keys []*Key, opts *DecryptOptions) (*Reader, error) {
 	if opts == nil {
 		opts = &DecryptOptions{}

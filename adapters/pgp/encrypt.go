@@ -7,6 +7,7 @@ import (
 	"errors"
 	"hash"
 	"io"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
@@ -47,7 +48,9 @@ type Writer struct {
 	armor   io.WriteCloser  // nil without armor
 	out     *bufio.Writer   // batches ciphertext for dst
 	counter *countingHasher // counts and hashes what reaches dst
-	sign    func(h hash.Hash) (*packet.Signature, error)
+	cfg     *packet.Config
+	signer  *packet.PrivateKey
+	intent  []*packet.Recipient // intended recipients, stated in the signature
 	result  Result
 	err     error // sticky: the first failure, or ErrClosed
 	done    bool  // Close succeeded
@@ -78,18 +81,52 @@ func Encrypt(dst io.Writer, recipients []*Key, signer *Key, opts *Options) (*Wri
 		return nil, ErrNoSigner
 	}
 	now := opts.now()
-	cfg := pinnedConfig(now)
+	p, err := selectParties(recipients, signer, now)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{
+		counter: &countingHasher{w: dst, h: sha256.New()},
+		cfg:     pinnedConfig(now),
+		signer:  p.signer,
+		intent:  p.intended,
+		result:  Result{Recipients: p.fingerprints, Signer: signer.Fingerprint()},
+	}
+	w.out = bufio.NewWriterSize(w.counter, bufferSize)
+	var msg io.Writer = w.out
+	if opts != nil && opts.Armor {
+		aw, err := armor.Encode(w.out, armorMessage, nil)
+		if err != nil {
+			return nil, err
+		}
+		w.armor, msg = aw, aw
+		w.result.Armored = true
+	}
+	if err := w.start(msg, p.keys, opts.compression()); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
 
+// parties are the keys an export uses.
+type parties struct {
+	keys         []*packet.PublicKey // encryption (sub)keys, one per recipient
+	fingerprints []string            // the recipients' primary keys
+	intended     []*packet.Recipient // the same, for the signature
+	signer       *packet.PrivateKey  // signing (sub)key
+}
+
+// selectParties checks the recipients (dropping duplicates) and the signer,
+// and reports every refusal at once.
+func selectParties(recipients []*Key, signer *Key, now time.Time) (parties, error) {
 	var (
+		p       parties
 		refused KeyErrors
-		keys    []*packet.PublicKey
-		fprs    []string
-		intent  []*packet.Recipient
 		seen    = map[string]bool{}
 	)
 	for _, r := range recipients {
 		if r == nil {
-			return nil, errors.New("kuji/pgp: nil recipient key")
+			return parties{}, errors.New("kuji/pgp: nil recipient key")
 		}
 		if seen[r.Fingerprint()] {
 			continue
@@ -100,84 +137,59 @@ func Encrypt(dst io.Writer, recipients []*Key, signer *Key, opts *Options) (*Wri
 			refused = append(refused, kerr)
 			continue
 		}
-		keys = append(keys, sel.public)
-		fprs = append(fprs, r.Fingerprint())
-		intent = append(intent, &packet.Recipient{KeyVersion: 4, Fingerprint: sel.entity.PrimaryKey.Fingerprint})
+		p.keys = append(p.keys, sel.public)
+		p.fingerprints = append(p.fingerprints, r.Fingerprint())
+		p.intended = append(p.intended, &packet.Recipient{KeyVersion: 4, Fingerprint: sel.entity.PrimaryKey.Fingerprint})
 	}
-	signing, kerr := selectKey(signer, useSign, now)
+	sel, kerr := selectKey(signer, useSign, now)
 	if kerr != nil {
 		refused = append(refused, kerr)
 	}
 	if len(refused) > 0 {
-		return nil, refused
+		return parties{}, refused
 	}
+	p.signer = sel.private
+	return p, nil
+}
 
-	w := &Writer{counter: &countingHasher{w: dst, h: sha256.New()}}
-	w.out = bufio.NewWriterSize(w.counter, bufferSize)
-	var msg io.Writer = w.out
-	if opts != nil && opts.Armor {
-		aw, err := armor.Encode(w.out, armorMessage, nil)
-		if err != nil {
-			return nil, err
-		}
-		w.armor, msg = aw, aw
-	}
-
+// start writes the packets that precede the plaintext: the session key
+// encrypted to each key, the headers of the encrypted, compressed and
+// literal data packets and the one-pass signature.
+func (w *Writer) start(msg io.Writer, keys []*packet.PublicKey, compression packet.CompressionAlgo) error {
 	sessionKey := make([]byte, pinnedCipher.KeySize())
-	if _, err := io.ReadFull(cfg.Random(), sessionKey); err != nil {
-		return nil, err
+	defer clear(sessionKey)
+	if _, err := io.ReadFull(w.cfg.Random(), sessionKey); err != nil {
+		return err
 	}
 	for _, pub := range keys {
-		if err := packet.SerializeEncryptedKeyAEADwithHiddenOption(msg, pub, pinnedCipher, false, sessionKey, false, cfg); err != nil {
-			return nil, err
+		if err := packet.SerializeEncryptedKeyAEADwithHiddenOption(msg, pub, pinnedCipher, false, sessionKey, false, w.cfg); err != nil {
+			return err
 		}
 	}
-	encrypted, err := packet.SerializeSymmetricallyEncrypted(msg, pinnedCipher, false, packet.CipherSuite{}, sessionKey, cfg)
-	clear(sessionKey)
+	encrypted, err := packet.SerializeSymmetricallyEncrypted(msg, pinnedCipher, false, packet.CipherSuite{}, sessionKey, w.cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	w.inner, err = packet.SerializeCompressed(encrypted, opts.compression(), &packet.CompressionConfig{Level: compressionLevel})
-	if err != nil {
-		return nil, err
+	if w.inner, err = packet.SerializeCompressed(encrypted, compression, &packet.CompressionConfig{Level: compressionLevel}); err != nil {
+		return err
 	}
-	priv := signing.private
 	ops := &packet.OnePassSignature{
 		Version:    3,
 		SigType:    packet.SigTypeBinary,
 		Hash:       pinnedHash,
-		PubKeyAlgo: priv.PubKeyAlgo,
-		KeyId:      priv.KeyId,
+		PubKeyAlgo: w.signer.PubKeyAlgo,
+		KeyId:      w.signer.KeyId,
 		IsLast:     true,
 	}
 	if err := ops.Serialize(w.inner); err != nil {
-		return nil, err
+		return err
 	}
-	w.literal, err = packet.SerializeLiteral(nopCloser{w.inner}, true, "", 0)
-	if err != nil {
-		return nil, err
+	if w.literal, err = packet.SerializeLiteral(nopCloser{w.inner}, true, "", 0); err != nil {
+		return err
 	}
 	w.sigHash = pinnedHash.New()
 	w.plain = bufio.NewWriterSize(teeWriter{w.sigHash, w.literal}, bufferSize)
-	w.sign = func(h hash.Hash) (*packet.Signature, error) {
-		keyID := priv.KeyId
-		sig := &packet.Signature{
-			Version:            4,
-			SigType:            packet.SigTypeBinary,
-			PubKeyAlgo:         priv.PubKeyAlgo,
-			Hash:               pinnedHash,
-			CreationTime:       cfg.Now(),
-			IssuerKeyId:        &keyID,
-			IntendedRecipients: intent,
-		}
-		return sig, sig.Sign(h, priv, cfg)
-	}
-	w.result = Result{
-		Recipients: fprs,
-		Signer:     signer.Fingerprint(),
-		Armored:    w.armor != nil,
-	}
-	return w, nil
+	return nil
 }
 
 // Write encrypts p. After a failure every later Write and Close returns the
@@ -186,11 +198,19 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
-	n, err := w.plain.Write(p)
-	if err != nil {
-		w.err = err
+	// Pieces of at most bufferSize keep go-crypto's packet buffers small
+	// even when the caller writes megabytes at once.
+	var n int
+	for len(p) > 0 {
+		m, err := w.plain.Write(p[:min(len(p), bufferSize)])
+		n += m
+		p = p[m:]
+		if err != nil {
+			w.err = err
+			return n, err
+		}
 	}
-	return n, err
+	return n, nil
 }
 
 // Close signs what was written, finishes the message and flushes it to dst.
@@ -216,8 +236,9 @@ func (w *Writer) finish() error {
 	if err := w.literal.Close(); err != nil {
 		return err
 	}
-	sig, err := w.sign(w.sigHash)
-	if err != nil {
+	sig := newSignature(w.signer, packet.SigTypeBinary, w.cfg)
+	sig.IntendedRecipients = w.intent
+	if err := sig.Sign(w.sigHash, w.signer, w.cfg); err != nil {
 		return err
 	}
 	if err := sig.Serialize(w.inner); err != nil {

@@ -13,8 +13,7 @@ var (
 	// ErrNoSigner: an export or a signature was asked for without a signer
 	// key, or a decryption requires a signature but names no trusted signer.
 	ErrNoSigner = errors.New("kuji/pgp: no signer key")
-	// ErrClosed: a write to a [Writer] after Close, or after an earlier
-	// write failed.
+	// ErrClosed: a Write to, or Close of, a [Writer] already closed.
 	ErrClosed = errors.New("kuji/pgp: writer closed")
 )
 

@@ -2,6 +2,7 @@ package pgp
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"strconv"
@@ -170,4 +171,21 @@ func TestRowGenerator(t *testing.T) {
 		total += len(g.row(i))
 	}
 	require.InDelta(t, 150, total/1000, 15, "bytes per row")
+}
+
+func requireKeyError(t *testing.T, err error, reason Reason, fpr string) *KeyError {
+	t.Helper()
+	var ke *KeyError
+	require.True(t, errors.As(err, &ke), "want a *KeyError, got %v", err)
+	require.Equal(t, reason, ke.Reason, ke.Error())
+	require.Equal(t, fpr, ke.Fingerprint)
+	return ke
+}
+
+func requireMessageError(t *testing.T, err error, reason Reason) *MessageError {
+	t.Helper()
+	var me *MessageError
+	require.True(t, errors.As(err, &me), "want a *MessageError, got %v", err)
+	require.Equal(t, reason, me.Reason, me.Error())
+	return me
 }

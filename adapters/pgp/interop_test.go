@@ -2,7 +2,6 @@ package pgp
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -328,21 +327,4 @@ func TestRefusesGnuPGKeys(t *testing.T) {
 	// A public key cannot sign; a sign-only key can, with its secret part.
 	requireKeyError(t, CheckSigner(g.export(signOnly, false), nil), ReasonNoPrivateKey, signOnly)
 	require.NoError(t, CheckSigner(g.export(signOnly, true), nil))
-}
-
-func requireKeyError(t *testing.T, err error, reason Reason, fpr string) *KeyError {
-	t.Helper()
-	var ke *KeyError
-	require.True(t, errors.As(err, &ke), "want a *KeyError, got %v", err)
-	require.Equal(t, reason, ke.Reason, ke.Error())
-	require.Equal(t, fpr, ke.Fingerprint)
-	return ke
-}
-
-func requireMessageError(t *testing.T, err error, reason Reason) *MessageError {
-	t.Helper()
-	var me *MessageError
-	require.True(t, errors.As(err, &me), "want a *MessageError, got %v", err)
-	require.Equal(t, reason, me.Reason, me.Error())
-	return me
 }

@@ -222,12 +222,15 @@ func readEntities(r io.Reader) (openpgp.EntityList, error) {
 	return list, nil
 }
 
+// isLocked reports whether a secret part needs a passphrase. GnuPG's
+// stubs for secret keys kept elsewhere (gnu-dummy S2K) need none.
 func isLocked(e *openpgp.Entity) bool {
-	if e.PrivateKey != nil && e.PrivateKey.Encrypted {
+	locked := func(k *packet.PrivateKey) bool { return k != nil && !k.Dummy() && k.Encrypted }
+	if locked(e.PrivateKey) {
 		return true
 	}
 	for _, s := range e.Subkeys {
-		if s.PrivateKey != nil && s.PrivateKey.Encrypted {
+		if locked(s.PrivateKey) {
 			return true
 		}
 	}

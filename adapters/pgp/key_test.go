@@ -188,11 +188,12 @@ func TestReadKeyRefusesGarbage(t *testing.T) {
 		"bad armor": []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n!!!!\n-----END PGP PUBLIC KEY BLOCK-----\n"),
 	}
 	for name, in := range inputs {
-		_, err := ReadKey(bytes.NewReader(in), nil)
-		requireKeyError(t, err, ReasonInvalidKey, "")
-		_, err = ReadKeys(bytes.NewReader(in))
-		requireKeyError(t, err, ReasonInvalidKey, "")
-		_ = name
+		t.Run(name, func(t *testing.T) {
+			_, err := ReadKey(bytes.NewReader(in), nil)
+			requireKeyError(t, err, ReasonInvalidKey, "")
+			_, err = ReadKeys(bytes.NewReader(in))
+			requireKeyError(t, err, ReasonInvalidKey, "")
+		})
 	}
 }
 

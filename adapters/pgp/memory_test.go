@@ -18,8 +18,8 @@ import (
 // (GOGC=100, which the test sets), and the row generator adds a little
 // garbage; the growth measured is about 4 MiB, so 8 MiB leaves a margin of
 // two. Buffering could not hide under it: the test requires the message to
-// be more than twice the bound (it is about 19 MiB) and the plaintext is
-// about 118 MiB.
+// be more than twice the bound (it is about 23 MiB) and the plaintext is
+// about 147 MiB.
 const heapBound = 8 << 20
 
 // TestEncryptStreamsInFlatMemory streams 1,000,000 CSV rows, generated on

@@ -42,8 +42,8 @@ func SignDetached(dst io.Writer, doc io.Reader, signer *Key, opts *Options) erro
 
 // VerifyDetached checks a detached signature (armored or binary, over the
 // document as binary or, as gpg --textmode makes it, as canonical text)
-// over doc, and returns it if it verifies and was made by one of signers.
-// Otherwise it returns a [*MessageError].
+// over doc, and returns it if it verifies and was made by one of signers,
+// under the rules [Decrypt] states. Otherwise it returns a [*MessageError].
 func VerifyDetached(doc, signature io.Reader, signers []*Key, opts *Options) (Signature, error) {
 	if len(signers) == 0 {
 		return Signature{}, ErrNoSigner
@@ -141,8 +141,8 @@ func newSignature(key *packet.PrivateKey, sigType packet.SignatureType, cfg *pac
 
 // VerifyClearSigned reads one clear-signed message (nothing but white
 // space may surround it), checks its signature, and returns the signed
-// text and the signature if it verifies and was made by one of signers.
-// Otherwise it returns a [*MessageError]. The text is what gpg --decrypt
+// text and the signature if it verifies and was made by one of signers,
+// under the rules [Decrypt] states. Otherwise it returns a [*MessageError]. The text is what gpg --decrypt
 // prints: the signed lines, dash-escaping and trailing white space removed,
 // each ended by LF.
 func VerifyClearSigned(src io.Reader, signers []*Key, opts *Options) ([]byte, Signature, error) {
