@@ -235,17 +235,35 @@ func (s *Sender) transact(ctx context.Context, to string, data []byte) (st stage
 	if err := c.Rcpt(to); err != nil {
 		return stageRcpt, s.reset(err)
 	}
-	w, err := c.Data()
-	if err != nil {
+	if err := data354(c.Text); err != nil {
 		return stageData, s.reset(err)
 	}
+	// go-mail's DATA writer ignores a failure to send the end of data and
+	// then reads the reply, which turns "the end never left" (certainly not
+	// accepted) into "no reply" (maybe accepted). Write it here instead.
+	w := c.Text.DotWriter()
 	if _, err := w.Write(data); err != nil {
 		return stageContent, err
 	}
 	if err := w.Close(); err != nil {
+		return stageContent, err
+	}
+	if _, _, err := c.Text.ReadResponse(250); err != nil {
 		return stageEnd, err
 	}
 	return stageEnd, nil
+}
+
+// data354 sends DATA and expects 354.
+func data354(t *textproto.Conn) error {
+	id, err := t.Cmd("DATA")
+	if err != nil {
+		return err
+	}
+	t.StartResponse(id)
+	defer t.EndResponse(id)
+	_, _, err = t.ReadResponse(354)
+	return err
 }
 
 // keepAfter reports whether the connection is still usable after a
