@@ -154,7 +154,7 @@ func (t *tx) flush(ctx context.Context) error {
 // commit sends the pending statements and COMMIT in one round trip. A
 // transaction that never sent a statement has nothing to commit.
 func (t *tx) commit(ctx context.Context) error {
-	if !t.sent {
+	if !t.sent && len(t.pending) == 1 { // BEGIN alone: nothing to commit
 		t.pending = t.pending[:0]
 		return nil
 	}

@@ -74,14 +74,24 @@
 // does abort it; Update then returns an error however the function ends.
 //
 // Because an audit append holds its log's lock until commit, the
-// transactions that append to one log commit one at a time; append as late
-// in the transaction as possible.
+// transactions that append to one log commit one at a time, and their
+// rate is bounded by the time from the append to the end of the commit,
+// the write-ahead log's flush included: append as late in the transaction
+// as possible. To keep that section short, a transaction's BEGIN travels
+// with its first statement, an append reads what it needs with the lock
+// in one round trip, and its leaves and hashes travel with the COMMIT. (So
+// a failure to write them — a broken connection — is reported by Update,
+// not by Append; the transaction rolls back whole either way.)
 //
 // # Several servers on one database
 //
 // Open a Store on each server with the same DSN and schema. Nothing is
 // cached across transactions, so what one server commits the others see at
-// their next statement. Listings read a page of rows at a time (so that the
+// their next statement. Each transaction holds one pooled connection from
+// its first statement to its end; pgxpool's default pool has
+// max(4, GOMAXPROCS) connections, so a server that runs many operations at
+// once wants pool_max_conns in its DSN (and the database a matching
+// max_connections). Listings read a page of rows at a time (so that the
 // callback may use the transaction); inside an Update later pages may
 // include rows other servers committed after the listing began.
 //
