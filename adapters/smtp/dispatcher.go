@@ -268,6 +268,11 @@ func (d *Dispatcher) attempt(ctx context.Context, m adapters.Message) outcome {
 		}
 		return d.temporary(m, ReasonRenderFailed)
 	}
+	if err := n.Validate(); err != nil {
+		// Checked here too, whatever the Notifier: a message to no one or
+		// to several people must never go out.
+		return outcome{status: adapters.MessageFailed, reason: ReasonInvalidNotification}
+	}
 	err = d.notifier.Notify(ctx, n)
 	if err == nil {
 		return outcome{status: adapters.MessageSent}
