@@ -203,3 +203,34 @@ func TestServerUniqueViolationIsDuplicate(t *testing.T) {
 	_, err = s.pool.Exec(ctx, s.q("INSERT INTO {s}.contact_cards (id, event, slot, class, sealed, created) VALUES ('c', 'no-such-event', '', '', '', now())"))
 	require.ErrorIs(t, translate(ctx, "insert", err), adapters.ErrNotFound)
 }
+
+// The audit write travels with the COMMIT: if the connection dies after
+// Append returned, Update reports the failure and nothing of the
+// transaction is stored.
+func TestAuditWriteFailureFailsUpdate(t *testing.T) {
+	t.Parallel()
+	s := openInternal(t)
+	ctx := context.Background()
+	const origin = "kuji.example.jp/broken"
+	err := s.Update(ctx, func(atx adapters.Tx) error {
+		require.NoError(t, atx.CreateEvent(ctx, adapters.Event{ID: "ev-1", State: "open"}))
+		n, err := atx.AuditLog(origin).Append(ctx, [][]byte{[]byte("leaf")}, func(n int64, _ tlog.HashReader) (int64, []tlog.Hash, error) {
+			return tlog.StoredHashIndex(0, n), []tlog.Hash{tlog.RecordHash([]byte("leaf"))}, nil
+		})
+		require.NoError(t, err)
+		require.Zero(t, n)
+		pid := atx.(*tx).conn.PgConn().PID()
+		_, err = s.pool.Exec(ctx, "SELECT pg_terminate_backend($1)", pid)
+		require.NoError(t, err)
+		return nil
+	})
+	require.Error(t, err, "the commit on a dead connection fails")
+	require.NoError(t, s.View(ctx, func(rtx adapters.ReadTx) error {
+		size, err := rtx.AuditLog(origin).Size(ctx)
+		require.NoError(t, err)
+		require.Zero(t, size)
+		_, err = rtx.Event(ctx, "ev-1")
+		require.ErrorIs(t, err, adapters.ErrNotFound)
+		return nil
+	}), "the store still works, and holds nothing of the failed transaction")
+}
