@@ -189,7 +189,9 @@ func ReadKey(r io.Reader, passphrase []byte) (*Key, error) {
 
 // ReadKeys reads a keyring of public keys (armored or binary), such as the
 // ward's recipient keys or the trusted signers' keys. Secret parts, if the
-// input has any, are dropped.
+// input has any, are dropped. Keys that cannot be parsed at all (unknown
+// algorithms) are skipped, as gpg does; if none is left it is a
+// [*KeyError] with [ReasonInvalidKey].
 func ReadKeys(r io.Reader) ([]*Key, error) {
 	list, err := readEntities(r)
 	if err != nil {
