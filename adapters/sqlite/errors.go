@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 
@@ -57,17 +58,23 @@ func translate(err error, what string) error {
 }
 
 // statementLevel reports whether err left the surrounding transaction
-// intact: SQLite undoes only the failing statement after a constraint
-// violation, but may roll back the whole transaction after an I/O error, a
-// full disk, an interrupt or running out of memory.
+// intact. SQLite undoes only the failing statement after a constraint
+// violation, an SQL error or a bad argument, but may roll back the whole
+// transaction after an I/O error, a full disk, an interrupt, running out of
+// memory or finding corruption; a lost connection loses the transaction
+// too. Errors that are not the database's (a value that does not scan, a
+// row kuji cannot parse) leave it intact.
 func statementLevel(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, sql.ErrNoRows) {
-		return true
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, sql.ErrTxDone) || errors.Is(err, driver.ErrBadConn) {
+		return false
 	}
 	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code()&0xff == lib.SQLITE_CONSTRAINT
+	if !errors.As(err, &se) {
+		return true
+	}
+	switch se.Code() & 0xff {
+	case lib.SQLITE_CONSTRAINT, lib.SQLITE_ERROR, lib.SQLITE_MISMATCH, lib.SQLITE_TOOBIG, lib.SQLITE_RANGE:
+		return true
 	}
 	return false
 }
