@@ -12,11 +12,16 @@ import (
 // so equal (tier, key) pairs stay in ID order.
 func (p *prepared) priorityOrder(keys []Digest) []int32 {
 	n := len(keys)
-	a := make([]rec, n)
+	a, buf := p.scratch[0], p.scratch[1]
+	p.scratch = [2][]rec{}
+	if len(a) < n || len(buf) < n {
+		a, buf = make([]rec, n), make([]rec, n)
+	}
+	a, buf = a[:n], buf[:n]
 	for c := range keys {
 		a[c] = rec{hi: uint64(p.info[c].tier), lo: binary.BigEndian.Uint64(keys[c][:8]), i: int32(c)}
 	}
-	sorted := sortRecs(a, make([]rec, n))
+	sorted := sortRecs(a, buf)
 	order := make([]int32, n)
 	for k := range sorted {
 		order[k] = sorted[k].i
@@ -78,8 +83,10 @@ func (p *prepared) rankOrder(order []int32) *byRank {
 	r.prefs = make([]int32, total)
 	parallel(n, workers, func(_, lo, hi int) {
 		for k := lo; k < hi; k++ {
-			in := &r.info[k]
-			copy(r.prefs[in.prefOff:in.prefOff+uint32(in.nprefs)], p.prefsOf(order[k]))
+			dst := r.prefs[r.info[k].prefOff:]
+			for j, s := range p.prefsOf(order[k]) {
+				dst[j] = s
+			}
 		}
 	})
 	return r

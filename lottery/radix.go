@@ -151,13 +151,17 @@ func idKey(s string, off int) (hi, lo uint64) {
 // is read in index order, which is the order the caller's memory holds
 // them in.
 func sortByID(n int, id func(int32) string) []int32 {
+	return sortByIDScratch(n, id, make([]rec, n), make([]rec, n))
+}
+
+// sortByIDScratch is sortByID with caller-provided scratch space (two
+// slices of at least n records), so one allocation serves several sorts.
+func sortByIDScratch(n int, id func(int32) string, a, buf []rec) []int32 {
 	idx := make([]int32, n)
 	for k := range idx {
 		idx[k] = int32(k)
 	}
-	a := make([]rec, n)
-	buf := make([]rec, n)
-	sortIDLevel(idx, id, 0, a, buf)
+	sortIDLevel(idx, id, 0, a[:n], buf[:n])
 	return idx
 }
 

@@ -45,6 +45,10 @@ type prepared struct {
 	idOff  []int
 	cats   string // entry c's category is cats[catOff[c]:catOff[c+1]]
 	catOff []int
+
+	// scratch is sort space for the priority order, left over from the ID
+	// sort; nil once used.
+	scratch [2][]rec
 }
 
 // info is what the draw needs of one entry.

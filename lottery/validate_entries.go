@@ -11,13 +11,8 @@ func (p *prepared) prepareEntries(ps *problems) {
 		ps.add(secConfig, 0, &InputError{Field: "entries", Reason: ReasonBadConfig, Value: itoa(n), Want: rangeText(0, MaxEntries)})
 		return
 	}
-	canon := sortByID(n, func(i int32) string { return entries[i].ID })
-	for k := 1; k < n; k++ {
-		a, b := &entries[canon[k-1]], &entries[canon[k]]
-		if a.ID == b.ID && a.ID != "" {
-			ps.add(secEntry, int(canon[k]), &InputError{Entry: b.ID, Field: "id", Reason: ReasonDuplicateEntry})
-		}
-	}
+	p.scratch = [2][]rec{make([]rec, n), make([]rec, n)}
+	canon := sortByIDScratch(n, func(i int32) string { return entries[i].ID }, p.scratch[0], p.scratch[1])
 	pos := make([]int32, n)
 	for c, i := range canon {
 		pos[i] = int32(c)
@@ -63,6 +58,15 @@ func (p *prepared) prepareEntries(ps *problems) {
 	for _, f := range found {
 		*ps = append(*ps, f...)
 	}
+	// Equal IDs are adjacent in canonical order; compare them in the arena,
+	// which is read in order. (Over-long IDs are clamped there, so an
+	// over-long ID is compared with the input's own copy.)
+	for c := 1; c < n; c++ {
+		if a, b := p.id(int32(c-1)), p.id(int32(c)); a == b && a != "" &&
+			entries[canon[c-1]].ID == entries[canon[c]].ID {
+			ps.add(secEntry, int(canon[c]), &InputError{Entry: entries[canon[c]].ID, Field: "id", Reason: ReasonDuplicateEntry})
+		}
+	}
 }
 
 // textProblem returns why s is not an acceptable ID or category, or "".
@@ -106,12 +110,7 @@ func (p *prepared) checkEntry(i, c int32, ps *problems) {
 	in.size = uint16(min(max(e.Size, 0), MaxGroupSizeLimit))
 	in.weight = uint16(min(max(e.Weight, 0), MaxWeight))
 	in.tier = uint32(min(max(e.Tier, 0), MaxCapacity))
-	in.cat = -1
-	if e.Category != "" {
-		if k, ok := p.poolPos[e.Category]; ok {
-			in.cat = k
-		}
-	}
+	in.cat = p.poolOf(e.Category)
 
 	switch {
 	case len(e.Prefs) == 0:
@@ -142,4 +141,25 @@ func wantText(r Reason) string {
 		return itoa(MaxIDBytes)
 	}
 	return ""
+}
+
+// poolOf returns the position of the reserved category, or -1. There are
+// usually a handful, and a linear scan is cheaper than a map lookup per
+// entry.
+func (p *prepared) poolOf(category string) int32 {
+	if category == "" {
+		return -1
+	}
+	if len(p.pools) > 8 {
+		if k, ok := p.poolPos[category]; ok {
+			return k
+		}
+		return -1
+	}
+	for k, pool := range p.pools {
+		if pool == category {
+			return int32(k)
+		}
+	}
+	return -1
 }

@@ -50,25 +50,55 @@ func Verify(r *Record) error {
 	if d := p.resultDigest(inputDigest, seed, o); d != r.ResultDigest {
 		return &MismatchError{Reason: MismatchResultDigest, Index: -1, Want: d.String(), Got: r.ResultDigest.String()}
 	}
+	if len(r.Events) == 0 {
+		return nil
+	}
 	return newLive(p, o.wins, o.waitlists).replay(r.Events)
+}
+
+// firstMismatch runs check over [0,n) in parallel chunks and returns the
+// mismatch at the smallest position, so the result is the one a
+// sequential scan would give.
+func firstMismatch(n, weight int, check func(k int) *MismatchError) error {
+	workers := workerCount(weight)
+	found := make([]*MismatchError, workers)
+	parallel(n, workers, func(w, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			if m := check(k); m != nil {
+				found[w] = m
+				return
+			}
+		}
+	})
+	for _, m := range found {
+		if m != nil {
+			return m
+		}
+	}
+	return nil
 }
 
 func nItems(n int) string { return strconv.Itoa(n) + " items" }
 
 func (p *prepared) compareOrder(o *outcome, got []Ranked) error {
-	for k, c := range o.order {
-		if k >= len(got) {
-			return &MismatchError{Reason: MismatchOrder, Index: k, Entry: p.id(c), Want: nItems(len(o.order)), Got: nItems(len(got))}
-		}
+	n := min(len(o.order), len(got))
+	if err := firstMismatch(n, n, func(k int) *MismatchError {
+		c := o.order[k]
 		if id := p.id(c); got[k].Entry != id {
 			return &MismatchError{Reason: MismatchOrder, Index: k, Entry: id, Want: strconv.Quote(id), Got: strconv.Quote(got[k].Entry)}
 		}
 		if got[k].Key != o.keys[c] {
 			return &MismatchError{Reason: MismatchKey, Index: k, Entry: got[k].Entry, Want: o.keys[c].String(), Got: got[k].Key.String()}
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
-	if len(got) > len(o.order) {
-		return &MismatchError{Reason: MismatchOrder, Index: len(o.order), Entry: got[len(o.order)].Entry, Want: nItems(len(o.order)), Got: nItems(len(got))}
+	switch {
+	case len(got) < len(o.order):
+		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: p.id(o.order[n]), Want: nItems(len(o.order)), Got: nItems(len(got))}
+	case len(got) > len(o.order):
+		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: got[n].Entry, Want: nItems(len(o.order)), Got: nItems(len(got))}
 	}
 	return nil
 }
@@ -94,24 +124,29 @@ func (p *prepared) compareWaitlists(o *outcome, got []Waitlist) error {
 	if len(got) != len(o.waitlists) {
 		return &MismatchError{Reason: MismatchWaitlist, Index: -1, Want: strconv.Itoa(len(o.waitlists)) + " waitlists", Got: strconv.Itoa(len(got)) + " waitlists"}
 	}
-	for s, l := range o.waitlists {
+	total := 0
+	for _, l := range o.waitlists {
+		total += len(l)
+	}
+	return firstMismatch(len(o.waitlists), total, func(s int) *MismatchError {
+		l := o.waitlists[s]
 		slot := p.slotID(int32(s))
 		g := got[s]
 		if g.Slot != slot {
 			return &MismatchError{Reason: MismatchWaitlist, Index: -1, Slot: slot, Want: "slot " + strconv.Quote(slot), Got: "slot " + strconv.Quote(g.Slot)}
 		}
-		for k, c := range l {
-			id := p.id(c)
-			if k >= len(g.Entries) {
-				return &MismatchError{Reason: MismatchWaitlist, Index: k, Entry: id, Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
-			}
-			if g.Entries[k] != id {
+		n := min(len(l), len(g.Entries))
+		for k := range n {
+			if id := p.id(l[k]); g.Entries[k] != id {
 				return &MismatchError{Reason: MismatchWaitlist, Index: k, Entry: id, Slot: slot, Want: strconv.Quote(id), Got: strconv.Quote(g.Entries[k])}
 			}
 		}
-		if len(g.Entries) > len(l) {
-			return &MismatchError{Reason: MismatchWaitlist, Index: len(l), Entry: g.Entries[len(l)], Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
+		switch {
+		case len(g.Entries) < len(l):
+			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: p.id(l[n]), Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
+		case len(g.Entries) > len(l):
+			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: g.Entries[n], Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
 		}
-	}
-	return nil
+		return nil
+	})
 }
