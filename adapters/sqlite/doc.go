@@ -34,9 +34,9 @@
 //
 // # Pragmas
 //
-// Every connection is opened with journal_mode=WAL, so that View
-// transactions read a consistent snapshot on their own connections while
-// the writer writes; busy_timeout ([Options.BusyTimeout]), so that Stores
+// The database runs in write-ahead-log mode (journal_mode=WAL), so that
+// View transactions read a consistent snapshot on their own connections
+// while the writer writes. Every connection is opened with busy_timeout ([Options.BusyTimeout]), so that Stores
 // sharing the file wait for each other's write lock instead of failing;
 // foreign_keys=ON, which deletes everything keyed to an application with
 // it; secure_delete=ON, so that deleted rows are overwritten with zeros
@@ -78,13 +78,25 @@
 // transaction running it). A Tx used after its fn returned reports
 // [adapters.ErrClosed].
 //
+// # Errors
+//
+// Errors wrap the adapters sentinels: [adapters.ErrNotFound] (no such
+// record, or a record it refers to is missing), [adapters.ErrDuplicate] (a
+// unique key is taken), [adapters.ErrConflict] (a compare-and-set lost, or
+// a write through a View), [adapters.ErrClosed] (the store is closed, or a
+// Tx is used after its function returned) and [adapters.ErrCorrupt] (the
+// file is not a database, or a stored row does not parse). A cancelled
+// context's error comes back unchanged. The driver's *sqlite.Error stays in
+// the chain; SQLite's messages name tables and columns, never values.
+//
 // # Durability
 //
 // Once Update returns nil, the transaction is in the synced write-ahead
 // log: it survives the process being killed and, with synchronous=FULL,
 // the machine losing power. A crash never leaves an operation
-// half-written. The package's tests kill a writing process with SIGKILL
-// and check both.
+// half-written. The package's tests kill writing processes with SIGKILL at
+// several points and find every acknowledged application whole and no
+// other one half-stored.
 //
 // # Compaction
 //

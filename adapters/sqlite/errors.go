@@ -50,10 +50,6 @@ func translate(err error, what string) error {
 			return fmt.Errorf("kuji/sqlite: %s: %w: %w", what, adapters.ErrCorrupt, err)
 		}
 	}
-	if errors.Is(err, sql.ErrConnDone) || err.Error() == "sql: database is closed" {
-		// database/sql does not export the error of a closed *sql.DB.
-		return fmt.Errorf("kuji/sqlite: %s: %w", what, errClosed)
-	}
 	return fmt.Errorf("kuji/sqlite: %s: %w", what, err)
 }
 
