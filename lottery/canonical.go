@@ -73,6 +73,19 @@ func (e *encoder) u32(v uint32) {
 	e.buf = binary.BigEndian.AppendUint32(e.buf, v)
 }
 
+// positions appends u32(x) for each x, a buffer's worth at a time.
+func (e *encoder) positions(xs []int32) {
+	for len(xs) > 0 {
+		e.room(4)
+		k := min(len(xs), (cap(e.buf)-len(e.buf))/4)
+		b := e.buf
+		for _, x := range xs[:k] {
+			b = binary.BigEndian.AppendUint32(b, uint32(x))
+		}
+		e.buf, xs = b, xs[k:]
+	}
+}
+
 // str appends u32(len(s)) || s.
 func (e *encoder) str(s string) {
 	e.u32(uint32(len(s)))

@@ -6,7 +6,7 @@ import (
 )
 
 // minChunk is the least work (entries) worth handing to another goroutine.
-const minChunk = 8192
+const minChunk = 2048
 
 // workerCount is how many goroutines to use for n items: at most
 // GOMAXPROCS, and none that would get less than minChunk items.

@@ -176,9 +176,7 @@ func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
 	e.raw(string(input[:]))
 	e.raw(string(seed[:]))
 	e.u32(uint32(len(o.order)))
-	for _, c := range o.order {
-		e.u32(uint32(c))
-	}
+	e.positions(o.order)
 	e.u32(uint32(len(o.wins)))
 	for _, w := range o.wins {
 		e.u32(uint32(w.c))
@@ -193,9 +191,7 @@ func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
 	e.u32(uint32(len(o.waitlists)))
 	for _, l := range o.waitlists {
 		e.u32(uint32(len(l)))
-		for _, c := range l {
-			e.u32(uint32(c))
-		}
+		e.positions(l)
 	}
 	return e.sum()
 }
