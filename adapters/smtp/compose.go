@@ -21,7 +21,8 @@ const (
 	// 1468: ASCII and JIS X 0208), still preferred by some older phones
 	// and mail systems. A message holding any character outside it
 	// (half-width katakana, 𠮷, ①, emoji, …) is sent in UTF-8 instead, so
-	// no character is ever replaced.
+	// no character is ever replaced. The From display name is always
+	// encoded in UTF-8 (net/mail), which every reader decodes.
 	CharsetISO2022JP Charset = "ISO-2022-JP"
 )
 

@@ -66,7 +66,8 @@ type DispatcherOptions struct {
 // messages under the store's lock, renders each, sends it and records the
 // outcome on the message. Several dispatchers (in one process or several)
 // may run at once on the same outbox: the store gives each message to one
-// claim at a time.
+// claim at a time. One Dispatcher runs one Run at a time; the rate limit
+// is per Dispatcher.
 type Dispatcher struct {
 	store    adapters.Store
 	notifier Notifier
@@ -122,9 +123,10 @@ func NewDispatcher(store adapters.Store, n Notifier, render RenderFunc, opts *Di
 	return d
 }
 
-// Summary counts what one Run did. Every message it claimed is counted
-// once in Sent, Bounced, Failed, Ambiguous, Retried or Released, or in
-// Conflicts.
+// Summary counts what one Run did. Every claim of a message ends in
+// exactly one of Sent, Bounced, Failed, Ambiguous, Retried, Released or
+// Conflicts (a released or retried message may be claimed again in the
+// same Run).
 type Summary struct {
 	Sent    int // delivered (status sent)
 	Bounced int // refused for good by the server (status bounced)
@@ -160,6 +162,11 @@ func (d *Dispatcher) Run(ctx context.Context, event string) (Summary, error) {
 	var sum Summary
 	for {
 		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		// Wait for the rate limit before claiming, not after, so that the
+		// first message of a batch goes out on a fresh lease.
+		if err := d.untilSlot(ctx); err != nil {
 			return sum, err
 		}
 		now := d.o.Now()
@@ -223,7 +230,7 @@ func (d *Dispatcher) process(ctx context.Context, batch []adapters.Message, sum 
 		if err := ctx.Err(); err != nil {
 			return errors.Join(err, d.release(ctx, batch[i:], sum))
 		}
-		if err := d.wait(ctx); err != nil {
+		if err := d.untilSlot(ctx); err != nil {
 			return errors.Join(err, d.release(ctx, batch[i:], sum))
 		}
 		if d.o.Now().Add(d.o.Lease / 2).After(m.LeaseUntil) {
@@ -231,6 +238,7 @@ func (d *Dispatcher) process(ctx context.Context, batch []adapters.Message, sum 
 			// another worker may take the message.
 			return d.release(ctx, batch[i:], sum)
 		}
+		d.takeSlot()
 		o := d.attempt(ctx, m)
 		if err := d.complete(ctx, m, o, sum); err != nil {
 			return errors.Join(err, d.release(ctx, batch[i+1:], sum))
@@ -397,20 +405,17 @@ func (d *Dispatcher) release(ctx context.Context, ms []adapters.Message, sum *Su
 	return nil
 }
 
-// wait applies the rate limit.
-func (d *Dispatcher) wait(ctx context.Context) error {
-	if d.interval == 0 {
-		return nil
+// untilSlot sleeps until the rate limit allows the next send.
+func (d *Dispatcher) untilSlot(ctx context.Context) error {
+	if now := d.o.Now(); d.next.After(now) {
+		return d.o.Sleep(ctx, d.next.Sub(now))
 	}
-	now := d.o.Now()
-	if d.next.After(now) {
-		if err := d.o.Sleep(ctx, d.next.Sub(now)); err != nil {
-			return err
-		}
-		now = d.o.Now()
-	}
-	d.next = maxTime(d.next, now).Add(d.interval)
 	return nil
+}
+
+// takeSlot uses the current send slot.
+func (d *Dispatcher) takeSlot() {
+	d.next = maxTime(d.next, d.o.Now()).Add(d.interval)
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -408,3 +408,24 @@ func TestDispatcherRespectsLease(t *testing.T) {
 		require.Equal(t, 1, n.count(k))
 	}
 }
+
+// A rate slower than half the lease still sends everything: the dispatcher
+// waits for its slot before it claims, so each message goes out on a fresh
+// lease.
+func TestDispatcherRateSlowerThanLease(t *testing.T) {
+	t.Parallel()
+	ob := newOutbox(t, "ev", 3)
+	clock := newClock()
+	n := newScripted(clock)
+	o := fastOptions(clock)
+	o.Rate, o.Lease = 0.001, 10*time.Minute // one message per 1000 s
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	sum, err := smtp.NewDispatcher(ob.store, n, ob.render, o).Run(ctx, ob.event)
+	require.NoError(t, err)
+	require.Equal(t, 3, sum.Sent)
+	for _, k := range ob.keys {
+		require.Equal(t, 1, n.count(k))
+	}
+	require.GreaterOrEqual(t, clock.Now().Sub(t0), 2000*time.Second)
+}

@@ -72,7 +72,8 @@ const (
 	// ReasonCanceled: the context ended before the server could have
 	// accepted the message (Temporary).
 	ReasonCanceled Reason = "canceled"
-	// ReasonWriteFailed: the .eml file could not be written (Temporary).
+	// ReasonWriteFailed: the message could not be composed, or its .eml
+	// file could not be written (Temporary).
 	ReasonWriteFailed Reason = "write-failed"
 	// ReasonNotifierClosed: Notify was called after Close (Temporary).
 	ReasonNotifierClosed Reason = "notifier-closed"
@@ -319,7 +320,7 @@ func (e *SendError) English() string {
 	case ReasonCanceled:
 		return msg + ": canceled before the message could be delivered"
 	case ReasonWriteFailed:
-		return msg + ": the .eml file could not be written"
+		return msg + ": the message or its .eml file could not be written"
 	case ReasonNotifierClosed:
 		return msg + ": the notifier is closed"
 	}
@@ -349,7 +350,7 @@ func (e *SendError) Japanese() string {
 	case ReasonCanceled:
 		return msg + "配信される前に中止されました"
 	case ReasonWriteFailed:
-		return msg + ".eml ファイルを書き込めませんでした"
+		return msg + "メッセージまたは .eml ファイルを書き込めませんでした"
 	case ReasonNotifierClosed:
 		return msg + "通知手段は既に閉じられています"
 	}
@@ -357,14 +358,19 @@ func (e *SendError) Japanese() string {
 }
 
 // ClassOf classifies an error returned by a [Notifier]: a [*SendError]
-// gives its own class; a context error is Temporary; any other error is
-// Ambiguous, because nothing says the message was not delivered — a
-// Notifier that wants its failures retried returns a *SendError.
+// gives its own class; a refused notification ([*FieldError]) is Permanent,
+// since sending it again cannot help; a context error is Temporary; any
+// other error is Ambiguous, because nothing says the message was not
+// delivered — a Notifier that wants its failures retried returns a
+// *SendError.
 func ClassOf(err error) Class {
 	var se *SendError
+	var fe *FieldError
 	switch {
 	case errors.As(err, &se):
 		return se.Class()
+	case errors.As(err, &fe):
+		return Permanent
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return Temporary
 	}

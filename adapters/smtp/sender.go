@@ -111,7 +111,7 @@ func (s *Sender) Notify(ctx context.Context, n Notification) error {
 	to, _ := parseRecipient(n.To)
 	var data bytes.Buffer
 	if _, err := s.lh.message(n, to, time.Now().In(jst)).WriteTo(&data); err != nil {
-		return &SendError{Key: n.Key, Reason: ReasonConnectionLost} // not reached: writes to a buffer
+		return &SendError{Key: n.Key, Reason: ReasonWriteFailed}
 	}
 
 	s.mu.Lock()
@@ -332,8 +332,10 @@ func classify(ctx context.Context, key string, st stage, err error) *SendError {
 		se.ReplyCode = tpe.Code
 		se.EnhancedCode = enhancedRE.FindString(tpe.Msg)
 		switch {
-		case st == stageConnect || st == stageTLS:
+		case st == stageConnect:
 			se.Reason = ReasonConnect
+		case st == stageTLS:
+			se.Reason = ReasonTLS
 		case st == stageAuth:
 			se.Reason = ReasonAuth
 		case tpe.Code >= 500 && tpe.Code < 600:

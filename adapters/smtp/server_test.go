@@ -75,7 +75,7 @@ type serverConfig struct {
 	decide func(stage) fault // nil: no faults
 }
 
-func startServer(t *testing.T, cfg serverConfig) *testServer {
+func startServer(t testing.TB, cfg serverConfig) *testServer {
 	t.Helper()
 	ts := &testServer{byID: map[string][]received{}, withheld: map[string]bool{}, decide: cfg.decide}
 	srv := gosmtp.NewServer(gosmtp.BackendFunc(ts.newSession))
@@ -93,7 +93,7 @@ func startServer(t *testing.T, cfg serverConfig) *testServer {
 	return ts
 }
 
-func (ts *testServer) hostPort(t *testing.T) (string, int) {
+func (ts *testServer) hostPort(t testing.TB) (string, int) {
 	host, port, err := net.SplitHostPort(ts.addr)
 	require.NoError(t, err)
 	p, err := net.LookupPort("tcp", port)
