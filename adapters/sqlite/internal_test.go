@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/sumdb/tlog"
@@ -331,4 +333,56 @@ func TestMigrationsApplyOnce(t *testing.T) {
 	require.NoError(t, db.QueryRow("SELECT count(*) FROM kuji_schema").Scan(&versions))
 	require.Equal(t, 2, versions, "a failed migration leaves the version where it was")
 
+}
+
+// The pragmas of the DSN are in force on the writer and on the readers.
+func TestPragmas(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		opts *Options
+		sync int // PRAGMA synchronous: 1 NORMAL, 2 FULL
+	}{
+		{nil, 2},
+		{&Options{Synchronous: SyncNormal, BusyTimeout: 1500 * time.Millisecond}, 1},
+	} {
+		s := open(t, c.opts)
+		busy := int64(10_000)
+		if c.opts != nil {
+			busy = c.opts.BusyTimeout.Milliseconds()
+		}
+		want := map[string]any{
+			"journal_mode": "wal", "synchronous": int64(c.sync), "foreign_keys": int64(1),
+			"secure_delete": int64(1), "temp_store": int64(2), "busy_timeout": busy,
+		}
+		for name, db := range map[string]*sql.DB{"writer": s.wdb, "reader": s.rdb} {
+			for pragma, v := range want {
+				var got any
+				require.NoError(t, db.QueryRow("PRAGMA "+pragma).Scan(&got))
+				require.Equal(t, v, got, "%s: PRAGMA %s", name, pragma)
+			}
+		}
+		var qo int64
+		require.NoError(t, s.rdb.QueryRow("PRAGMA query_only").Scan(&qo))
+		require.Equal(t, int64(1), qo, "readers cannot write")
+	}
+}
+
+// Any file name works, whatever characters it holds.
+func TestPathCharacters(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "区民 まつり ?#%&=;")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	path := filepath.Join(dir, "名簿 #1?.db")
+	s, err := Open(path, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Update(context.Background(), func(tx adapters.Tx) error {
+		return tx.CreateEvent(context.Background(), adapters.Event{ID: "ev", State: "open"})
+	}))
+	require.NoError(t, s.Close())
+	fi, err := os.Stat(path)
+	require.NoError(t, err, "the database is at the path given, not at a mangled one")
+	require.Positive(t, fi.Size())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no stray files next to it")
 }
