@@ -23,11 +23,8 @@ func (d Digest) MarshalText() ([]byte, error) {
 
 // UnmarshalText reads 64 hex digits.
 func (d *Digest) UnmarshalText(text []byte) error {
-	if len(text) != 64 {
-		return &InputError{Field: "digest", Reason: ReasonBadSourceValue, Value: string(text), Want: "64 hex digits"}
-	}
-	if _, err := hex.Decode(d[:], text); err != nil {
-		return &InputError{Field: "digest", Reason: ReasonBadSourceValue, Value: string(text), Want: "64 hex digits"}
+	if _, err := hex.Decode(d[:], text); err != nil || len(text) != 64 {
+		return &InputError{Field: "digest", Reason: ReasonBadHex, Value: clip(string(text)), Want: "64 hex digits"}
 	}
 	return nil
 }

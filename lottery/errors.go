@@ -55,6 +55,8 @@ const (
 	ReasonBadFormat        Reason = "unsupported_format"
 	ReasonBadEventKind     Reason = "bad_event_kind"
 	ReasonIncompleteRecord Reason = "incomplete_record"
+	ReasonBadHex           Reason = "bad_hex"
+	ReasonUnknownPool      Reason = "unknown_pool"
 )
 
 // InputError is one reason an input, seed material or request was
@@ -171,6 +173,10 @@ func (e *InputError) English() string {
 		return s + fmt.Sprintf("event kind %q is not one of %s", v, w)
 	case ReasonIncompleteRecord:
 		return s + "the record lacks this part"
+	case ReasonBadHex:
+		return s + fmt.Sprintf("value %q is not %s", v, w)
+	case ReasonUnknownPool:
+		return s + "no slot reserves seats for this category"
 	}
 	return s + "rejected (" + string(e.Reason) + ")"
 }
@@ -238,6 +244,10 @@ func (e *InputError) Japanese() string {
 		return s + fmt.Sprintf("イベント種別 %q は %s のいずれでもありません", v, w)
 	case ReasonIncompleteRecord:
 		return s + "記録にこの部分がありません"
+	case ReasonBadHex:
+		return s + fmt.Sprintf("値 %q は %s ではありません", v, w)
+	case ReasonUnknownPool:
+		return s + "この区分の優先枠を持つ枠がありません"
 	}
 	return s + "受け付けられません（" + string(e.Reason) + "）"
 }

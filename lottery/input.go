@@ -34,16 +34,17 @@ type Entry struct {
 
 // Config bounds the entries of a draw.
 type Config struct {
-	// MaxPrefs is the most preferences an entry may list.
+	// MaxPrefs is the most preferences an entry may list (1..[MaxPrefsLimit]).
 	MaxPrefs int `json:"max_prefs"`
-	// MaxGroupSize is the largest group an entry may be.
+	// MaxGroupSize is the largest group an entry may be (1..[MaxGroupSizeLimit]).
 	MaxGroupSize int `json:"max_group_size"`
 	// MaxWins is how many slots one entry may win; 0 means 1.
 	MaxWins int `json:"max_wins"`
 }
 
-// Input is everything a draw is run over. Its canonical encoding is
-// committed to before the seed is known.
+// Input is everything a draw is run over. Its canonical encoding
+// ([Input.Digest]) is committed to before the seed is known; the order of
+// its slots and entries does not matter.
 type Input struct {
 	Config  Config  `json:"config"`
 	Slots   []Slot  `json:"slots"`

@@ -217,7 +217,7 @@ func (p *prepared) parseWin(w Win) (win, error) {
 	if w.Pool != "" {
 		k, ok := p.poolPos[w.Pool]
 		if !ok {
-			return win{}, &InputError{Entry: w.Entry, Category: w.Pool, Field: "wins", Reason: ReasonEmptyCategory}
+			return win{}, &InputError{Entry: w.Entry, Category: w.Pool, Field: "wins", Reason: ReasonUnknownPool}
 		}
 		pool = k
 	}

@@ -115,7 +115,7 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString
 func (s *Secret) UnmarshalText(text []byte) error {
 	b, err := hex.DecodeString(string(text))
 	if err != nil {
-		return &InputError{Field: "secret", Reason: ReasonBadSourceValue, Value: clip(string(text)), Want: "hex"}
+		return &InputError{Field: "secret", Reason: ReasonBadHex, Value: clip(string(text)), Want: "hex"}
 	}
 	*s = b
 	return nil

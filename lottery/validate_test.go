@@ -161,7 +161,7 @@ func TestMessages(t *testing.T) {
 		lottery.ReasonRepeatedSlot, lottery.ReasonNoRandomness, lottery.ReasonEmptySource,
 		lottery.ReasonBadSourceValue, lottery.ReasonSecretTooShort, lottery.ReasonSecretMismatch,
 		lottery.ReasonBadSelection, lottery.ReasonUnknownEntry, lottery.ReasonNotHeld, lottery.ReasonBadFormat,
-		lottery.ReasonBadEventKind, lottery.ReasonIncompleteRecord,
+		lottery.ReasonBadEventKind, lottery.ReasonIncompleteRecord, lottery.ReasonBadHex, lottery.ReasonUnknownPool,
 	} {
 		e := &lottery.InputError{Entry: "R-1", Slot: "A", Reason: r, Value: "7", Want: "1..6"}
 		require.NotContains(t, e.English(), "rejected (", r)
