@@ -87,3 +87,21 @@ func TestMessageID(t *testing.T) {
 	require.Regexp(t, regexp.MustCompile(`^<[A-Za-z0-9.]+@ward\.example\.jp>$`), a)
 	require.Regexp(t, `^<[A-Za-z0-9.]+@x>$`, smtp.MessageID("key with spaces <and> @ signs", "x"))
 }
+
+// Neither the options nor a Sender print the SMTP password.
+func TestOptionsRedactPassword(t *testing.T) {
+	t.Parallel()
+	o := smtp.Options{From: officeFrom, Host: "smtp.example.jp", Username: "office", Password: "hunter2-secret"}
+	s, err := smtp.Open(&o)
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, v := range []any{o, &o, s} {
+			out := fmt.Sprintf(verb, v)
+			require.NotContains(t, out, "hunter2", verb)
+		}
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("smtp", "options", o)
+	require.NotContains(t, buf.String(), "hunter2")
+	require.Contains(t, buf.String(), "smtp.example.jp")
+}

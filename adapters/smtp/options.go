@@ -2,6 +2,8 @@ package smtp
 
 import (
 	"crypto/tls"
+	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -50,3 +52,18 @@ const (
 	defaultPort    = 587
 	defaultTimeout = 30 * time.Second
 )
+
+// Format implements [fmt.Formatter] so that no verb prints the password.
+func (o Options) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "smtp.Options{From:%q Charset:%q Host:%q Port:%d Username:%q Password:%s AllowPlaintext:%t Timeout:%s}",
+		o.From, o.Charset, o.Host, o.Port, o.Username, redacted(o.Password), o.AllowPlaintext, o.Timeout)
+}
+
+// LogValue implements [slog.LogValuer]: the password is redacted.
+func (o Options) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("from", o.From), slog.String("host", o.Host), slog.Int("port", o.Port),
+		slog.String("username", o.Username), slog.String("password", redacted(o.Password)),
+		slog.Bool("allow_plaintext", o.AllowPlaintext),
+	)
+}

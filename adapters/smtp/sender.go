@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"net/textproto"
 	"regexp"
@@ -39,6 +40,11 @@ type Sender struct {
 }
 
 var _ Notifier = (*Sender)(nil)
+
+// Format implements [fmt.Formatter] so that no verb prints the password.
+func (s *Sender) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "smtp.Sender{Addr:%q From:%q}", s.addr, s.lh.from.Address)
+}
 
 // Open returns a Sender. It does not connect: the first Notify does.
 // Errors are [FieldErrors] naming the refused option (Options.From, …).

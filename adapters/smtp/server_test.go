@@ -81,8 +81,8 @@ func startServer(t testing.TB, cfg serverConfig) *testServer {
 	srv := gosmtp.NewServer(gosmtp.BackendFunc(ts.newSession))
 	srv.Domain = "localhost"
 	srv.TLSConfig = cfg.tls
-	srv.ReadTimeout = 10 * time.Second
-	srv.WriteTimeout = 10 * time.Second
+	srv.ReadTimeout = time.Minute
+	srv.WriteTimeout = time.Minute
 	srv.MaxMessageBytes = 1 << 20
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
