@@ -12,9 +12,10 @@ import (
 )
 
 // CheckRecipient returns nil if k can receive an export at opts.Now: a v4
-// key, neither expired nor revoked, whose primary key and newest valid
-// encryption subkey are Curve25519 (legacy encodings) or RSA of at least
-// 3072 bits. Otherwise it returns a [*KeyError] saying why.
+// key, valid (neither expired, revoked nor created later), whose primary
+// key is Curve25519 (legacy encodings) or RSA of at least 3072 bits and
+// which has a valid encryption subkey of those kinds ([Encrypt] uses the
+// newest). Otherwise it returns a [*KeyError] saying why.
 func CheckRecipient(k *Key, opts *Options) error {
 	if _, err := selectKey(k, useEncrypt, opts.now()); err != nil {
 		return err
