@@ -9,7 +9,7 @@ import (
 )
 
 // batch is one SQLite write transaction shared by the Update calls that
-// ran while it was open (group commit). Fields are guarded by Store.wmu,
+// ran while it was open (group commit). Fields are guarded by Store.writer,
 // except err, which is written before done is closed and read after.
 type batch struct {
 	tx      *sql.Tx
@@ -35,10 +35,9 @@ func (s *Store) Update(ctx context.Context, fn func(adapters.Tx) error) error {
 	if s.closed.Load() {
 		return errClosed
 	}
-	s.waiting.Add(1)
-	s.wmu.Lock()
-	s.waiting.Add(-1)
-
+	if err := s.lock(ctx); err != nil {
+		return err
+	}
 	b, err := s.join(ctx)
 	if err != nil {
 		s.leave()
@@ -73,8 +72,31 @@ func (s *Store) Update(ctx context.Context, fn func(adapters.Tx) error) error {
 	return b.err
 }
 
+// lock takes the writer as a caller joining a batch, or gives up when ctx
+// ends.
+func (s *Store) lock(ctx context.Context) error {
+	s.waiting.Add(1)
+	select {
+	case s.writer <- struct{}{}:
+		s.waiting.Add(-1)
+		return nil
+	case <-ctx.Done():
+		// The last member of the open batch may have left it for us to
+		// commit, having seen us waiting: hand our place in the queue to a
+		// goroutine that takes the writer and lets leave decide.
+		go func() {
+			s.writer <- struct{}{}
+			s.waiting.Add(-1)
+			s.leave()
+		}()
+		return ctx.Err()
+	}
+}
+
+func (s *Store) unlock() { <-s.writer }
+
 // join opens a batch if none is open and starts the caller's savepoint in
-// it. The caller holds wmu.
+// it. The caller holds the writer.
 func (s *Store) join(ctx context.Context) (*batch, error) {
 	if s.closed.Load() {
 		return nil, errClosed
@@ -135,9 +157,9 @@ func (s *Store) undo(t *tx) {
 }
 
 // leave commits the open batch if nobody else is about to join it, or if
-// it is full or broken, and releases wmu.
+// it is full or broken, and releases the writer.
 func (s *Store) leave() {
-	defer s.wmu.Unlock()
+	defer s.unlock()
 	b := s.cur
 	if b == nil {
 		return
@@ -148,7 +170,7 @@ func (s *Store) leave() {
 }
 
 // finish ends the open batch: COMMIT, or ROLLBACK if it is broken. The
-// caller holds wmu.
+// caller holds the writer.
 func (s *Store) finish(b *batch) {
 	s.cur = nil
 	if b.broken != nil {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -207,6 +208,50 @@ func TestViewBesideWriter(t *testing.T) {
 		e, err := tx.Event(ctx, "ev-1")
 		require.NoError(t, err)
 		require.Equal(t, "closed", e.State)
+		return nil
+	}))
+}
+
+// An Update queued behind a long one gives up when its context ends,
+// without disturbing the one running or those queued after it.
+func TestUpdateWaitEndsWithContext(t *testing.T) {
+	t.Parallel()
+	s := open(t, nil)
+	bg := context.Background()
+	inside := make(chan struct{})
+	release := make(chan struct{})
+	long := make(chan error, 1)
+	go func() {
+		long <- s.Update(bg, func(tx adapters.Tx) error {
+			close(inside)
+			<-release
+			return tx.CreateEvent(bg, adapters.Event{ID: "ev-long", State: "open"})
+		})
+	}()
+	<-inside
+	ctx, cancel := context.WithTimeout(bg, 50*time.Millisecond)
+	defer cancel()
+	err := s.Update(ctx, func(tx adapters.Tx) error {
+		return tx.CreateEvent(ctx, adapters.Event{ID: "ev-impatient", State: "open"})
+	})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	patient := make(chan error, 1)
+	go func() {
+		patient <- s.Update(bg, func(tx adapters.Tx) error {
+			return tx.CreateEvent(bg, adapters.Event{ID: "ev-patient", State: "open"})
+		})
+	}()
+	close(release)
+	require.NoError(t, <-long)
+	require.NoError(t, <-patient)
+	require.NoError(t, s.View(bg, func(tx adapters.ReadTx) error {
+		_, err := tx.Event(bg, "ev-impatient")
+		require.ErrorIs(t, err, adapters.ErrNotFound)
+		for _, id := range []string{"ev-long", "ev-patient"} {
+			if _, err := tx.Event(bg, id); err != nil {
+				return err
+			}
+		}
 		return nil
 	}))
 }

@@ -8,15 +8,20 @@ import (
 	"path/filepath"
 )
 
-// lockIdle takes the writer for a maintenance task: it holds wmu and
-// commits the batch, if any, that was waiting for its last member.
+// lockIdle takes the writer for a maintenance task, or gives up when ctx
+// ends, and commits the batch, if any, that was waiting for its last
+// member.
 func (s *Store) lockIdle(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.wmu.Lock()
+	select {
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	if s.closed.Load() {
-		s.wmu.Unlock()
+		s.unlock()
 		return errClosed
 	}
 	if s.cur != nil {
@@ -40,7 +45,7 @@ func (s *Store) Compact(ctx context.Context) error {
 	if err := s.lockIdle(ctx); err != nil {
 		return err
 	}
-	defer s.wmu.Unlock()
+	defer s.unlock()
 	if err := s.checkpoint(ctx); err != nil {
 		return err
 	}
@@ -76,7 +81,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if err := s.lockIdle(ctx); err != nil {
 		return err
 	}
-	defer s.wmu.Unlock()
+	defer s.unlock()
 	// VACUUM INTO accepts an empty file: create it first, exclusively and
 	// with the right mode.
 	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -82,13 +81,15 @@ type Store struct {
 	maxBatch int
 	closed   atomic.Bool
 
-	// wmu is held while a caller's fn runs on the writer and while a batch
-	// commits; waiting counts callers blocked on it (see commit.go).
-	wmu     sync.Mutex
+	// writer is a lock (a one-slot semaphore, so that waiting for it can
+	// end with the caller's context) held while a caller's fn runs on the
+	// writer connection and while a batch commits; waiting counts the
+	// callers queued for it (see commit.go).
+	writer  chan struct{}
 	waiting atomic.Int32
-	cur     *batch // the open batch, or nil; guarded by wmu
+	cur     *batch // the open batch, or nil; guarded by writer
 	// receiptHW is the highest receipt number this Store handed out per
-	// event, guarded by wmu (see NextReceipt).
+	// event, guarded by writer (see NextReceipt).
 	receiptHW map[string]int64
 	// commits counts committed batches (the tests read it).
 	commits atomic.Int64
@@ -119,7 +120,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("kuji/sqlite: %w", err)
 	}
 
-	s := &Store{path: abs, maxBatch: o.MaxBatch, receiptHW: map[string]int64{}}
+	s := &Store{path: abs, maxBatch: o.MaxBatch, writer: make(chan struct{}, 1), receiptHW: map[string]int64{}}
 	ctx := context.Background()
 	if s.wdb, err = openDB(dsn(abs, o, true)); err != nil {
 		return nil, err
@@ -205,8 +206,8 @@ func (s *Store) Path() string { return s.path }
 // database. Later calls of Update, View and Compact return
 // [adapters.ErrClosed]; Close itself may be called again.
 func (s *Store) Close() error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
+	s.writer <- struct{}{}
+	defer s.unlock()
 	if s.closed.Load() {
 		return nil
 	}
