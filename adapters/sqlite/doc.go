@@ -66,7 +66,8 @@
 // commits for everyone, and every caller's Update returns only once that
 // COMMIT is durable. If the COMMIT fails, every caller whose fn succeeded
 // gets the error and nothing of the batch is stored. MaxBatch 1 commits
-// every Update on its own.
+// every Update on its own. An Update still waiting for its turn gives up
+// when its context ends.
 //
 // Because an interrupted write makes SQLite roll back the whole
 // transaction — everyone's work — statements in an Update are never
