@@ -1,6 +1,7 @@
 package lottery
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 )
@@ -22,11 +23,23 @@ func sortRecs(a, buf []rec) []rec {
 	if n < 1<<16 {
 		return radixSort(a, buf, 16)
 	}
-	var counts [16][256]int
-	histogram(a, &counts)
+	// Counting sort on the most significant varying digit, in parallel:
+	// each worker counts its own chunk, then scatters it to positions
+	// after the items of earlier chunks, which keeps the sort stable.
+	workers := workerCount(n)
+	counts := make([][16][256]int, workers)
+	parallel(n, workers, func(w, lo, hi int) { histogram(a[lo:hi], &counts[w]) })
+	var total [16][256]int
+	for w := range counts {
+		for d := range 16 {
+			for b := range 256 {
+				total[d][b] += counts[w][d][b]
+			}
+		}
+	}
 	top := -1
 	for d := 15; d >= 0; d-- {
-		if counts[d][digit(&a[0], d)] != n {
+		if total[d][digit(&a[0], d)] != n {
 			top = d
 			break
 		}
@@ -36,17 +49,26 @@ func sortRecs(a, buf []rec) []rec {
 	}
 	var start [257]int
 	for b := range 256 {
-		start[b+1] = start[b] + counts[top][b]
+		start[b+1] = start[b] + total[top][b]
 	}
-	pos := start
-	for k := range a {
-		b := digit(&a[k], top)
-		buf[pos[b]] = a[k]
-		pos[b]++
+	next := make([][256]int, workers)
+	for b := range 256 {
+		at := start[b]
+		for w := range workers {
+			next[w][b] = at
+			at += counts[w][top][b]
+		}
 	}
+	parallel(n, workers, func(w, lo, hi int) {
+		pos := &next[w]
+		for k := lo; k < hi; k++ {
+			b := digit(&a[k], top)
+			buf[pos[b]] = a[k]
+			pos[b]++
+		}
+	})
 	// Hand out contiguous runs of buckets holding about equal numbers of
 	// items: worker w takes the buckets that start in its share of [0,n).
-	workers := workerCount(n)
 	first := make([]int, workers+1)
 	for w, b := 1, 0; w <= workers; w++ {
 		for b < 256 && start[b] < n*w/workers {
@@ -131,17 +153,13 @@ const idChunk = 15
 // bytes.
 func idKey(s string, off int) (hi, lo uint64) {
 	r := len(s) - off
-	var b [idChunk]byte
+	var b [idChunk + 1]byte
 	if r > 0 {
-		copy(b[:], s[off:])
+		copy(b[:idChunk], s[off:])
 	}
-	for k := range 8 {
-		hi = hi<<8 | uint64(b[k])
-	}
-	for k := 8; k < idChunk; k++ {
-		lo = lo<<8 | uint64(b[k])
-	}
-	return hi, lo<<8 | uint64(min(max(r, 0), idChunk+1))
+	hi = binary.BigEndian.Uint64(b[:8])
+	lo = binary.BigEndian.Uint64(b[8:])
+	return hi, lo | uint64(min(max(r, 0), idChunk+1))
 }
 
 // sortByID returns the indices 0..n-1 sorted by id(i) compared as bytes;
@@ -173,10 +191,13 @@ func sortIDLevel(idx []int32, id func(int32) string, off int, a, buf []rec) {
 		return
 	}
 	a, buf = a[:len(idx)], buf[:len(idx)]
-	for k, x := range idx {
-		hi, lo := idKey(id(x), off)
-		a[k] = rec{hi: hi, lo: lo, i: x}
-	}
+	parallel(len(idx), workerCount(len(idx)), func(_, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			x := idx[k]
+			h, l := idKey(id(x), off)
+			a[k] = rec{hi: h, lo: l, i: x}
+		}
+	})
 	sorted := sortRecs(a, buf)
 	// Runs of equal keys whose IDs continue past this chunk are sorted by
 	// the next chunk. Collect them first: recursion reuses a and buf.

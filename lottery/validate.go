@@ -21,7 +21,7 @@ const (
 	// MaxCapacity is the largest slot capacity, and the largest tier.
 	MaxCapacity = math.MaxInt32
 	// MaxEntries is the most entries one draw may have.
-	MaxEntries = 1 << 26
+	MaxEntries = 1 << 23
 )
 
 // prepared is a validated input laid out for the draw: slots and entries
@@ -39,30 +39,40 @@ type prepared struct {
 	poolPos   map[string]int32
 	reserved  []int32 // [slot*len(cats)+cat]: reserved seats
 
-	info   []info  // by canonical entry position
-	prefs  []int32 // canonical slot positions; entry c's are prefs[info[c].prefOff:][:info[c].nprefs]
-	ids    string  // entry c's ID is ids[idOff[c]:idOff[c+1]]
-	idOff  []int
-	cats   string // entry c's category is cats[catOff[c]:catOff[c+1]]
-	catOff []int
+	info  []info  // by canonical entry position
+	prefs []int32 // canonical slot positions; entry c's are prefs[info[c].prefOff:][:info[c].nprefs]
+	ids   string  // every ID, in canonical order (see info.idOff)
+	cats  string  // every category, in canonical order (see info.catOff)
 
 	// scratch is sort space for the priority order, left over from the ID
 	// sort; nil once used.
 	scratch [2][]rec
 }
 
-// info is what the draw needs of one entry.
+// info is what the draw needs of one entry: one cache line's worth,
+// offsets included, so reaching an entry costs one memory access.
 type info struct {
-	prefOff uint32
+	prefOff uint32 // preferences at prefs[prefOff:][:nprefs]
+	idOff   uint32 // ID at ids[idOff:][:idLen]
+	catOff  uint32 // category at cats[catOff:][:catLen]
 	tier    uint32
 	cat     int32 // reserved category position, or -1 if none is reserved anywhere
 	size    uint16
 	weight  uint16
+	idLen   uint16
+	catLen  uint16
 	nprefs  uint8
 }
 
-func (p *prepared) id(c int32) string       { return p.ids[p.idOff[c]:p.idOff[c+1]] }
-func (p *prepared) category(c int32) string { return p.cats[p.catOff[c]:p.catOff[c+1]] }
+func (p *prepared) id(c int32) string {
+	in := &p.info[c]
+	return p.ids[in.idOff : in.idOff+uint32(in.idLen)]
+}
+
+func (p *prepared) category(c int32) string {
+	in := &p.info[c]
+	return p.cats[in.catOff : in.catOff+uint32(in.catLen)]
+}
 
 func (p *prepared) prefsOf(c int32) []int32 {
 	in := &p.info[c]
@@ -116,7 +126,16 @@ func itoa(v int) string { return strconv.Itoa(v) }
 
 func rangeText(lo, hi int) string { return itoa(lo) + ".." + itoa(hi) }
 
-func validUTF8(s string) bool { return utf8.ValidString(s) }
+// validUTF8 is utf8.ValidString with a quicker path for the ASCII IDs that
+// receipt numbers almost always are.
+func validUTF8(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if s[k] >= utf8.RuneSelf {
+			return utf8.ValidString(s)
+		}
+	}
+	return true
+}
 
 func prepare(in *Input) (*prepared, error) {
 	var ps problems

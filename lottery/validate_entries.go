@@ -1,5 +1,7 @@
 package lottery
 
+import "slices"
+
 // prepareEntries sorts the entries by ID, finds duplicate IDs, then checks
 // every entry in parallel, writing its compact record, preferences, ID and
 // category at its canonical position. Workers write disjoint positions and
@@ -28,20 +30,20 @@ func (p *prepared) prepareEntries(ps *problems) {
 			uint32(min(len(e.Prefs), MaxPrefsLimit+1))<<20
 	}
 	p.info = make([]info, n)
-	p.idOff = make([]int, n+1)
-	p.catOff = make([]int, n+1)
-	nprefs := 0
+	var nprefs, nids, ncats uint32
 	for c, i := range canon {
 		l := lens[i]
-		p.info[c].prefOff = uint32(nprefs)
-		p.info[c].nprefs = uint8(l >> 20)
-		nprefs += int(l >> 20)
-		p.idOff[c+1] = p.idOff[c] + int(l&0x3ff)
-		p.catOff[c+1] = p.catOff[c] + int(l>>10&0x3ff)
+		in := &p.info[c]
+		in.prefOff, in.nprefs = nprefs, uint8(l>>20)
+		in.idOff, in.idLen = nids, uint16(l&0x3ff)
+		in.catOff, in.catLen = ncats, uint16(l>>10&0x3ff)
+		nprefs += uint32(in.nprefs)
+		nids += uint32(in.idLen)
+		ncats += uint32(in.catLen)
 	}
 	p.prefs = make([]int32, nprefs)
-	ids := make([]byte, p.idOff[n])
-	cats := make([]byte, p.catOff[n])
+	ids := make([]byte, nids)
+	cats := make([]byte, ncats)
 
 	workers := workerCount(n)
 	found := make([]problems, workers)
@@ -49,9 +51,9 @@ func (p *prepared) prepareEntries(ps *problems) {
 		for i := lo; i < hi; i++ {
 			c := pos[i]
 			e := &entries[i]
-			p.checkEntry(int32(i), c, &found[w])
-			copy(ids[p.idOff[c]:p.idOff[c+1]], e.ID)
-			copy(cats[p.catOff[c]:p.catOff[c+1]], e.Category)
+			in := p.checkEntry(int32(i), c, &found[w])
+			copy(ids[in.idOff:in.idOff+uint32(in.idLen)], e.ID)
+			copy(cats[in.catOff:in.catOff+uint32(in.catLen)], e.Category)
 		}
 	})
 	p.ids, p.cats = string(ids), string(cats)
@@ -83,9 +85,9 @@ func textProblem(s string, required bool) (Reason, string) {
 }
 
 // checkEntry validates entry i (input index) and fills its compact record
-// and preferences at canonical position c. It allocates only to report a
-// problem.
-func (p *prepared) checkEntry(i, c int32, ps *problems) {
+// and preferences at canonical position c, which it returns. It allocates
+// only to report a problem.
+func (p *prepared) checkEntry(i, c int32, ps *problems) *info {
 	e := &p.in.Entries[i]
 	cfg := &p.in.Config
 	report := func(field string, r Reason, value, want string) {
@@ -118,7 +120,7 @@ func (p *prepared) checkEntry(i, c int32, ps *problems) {
 	case len(e.Prefs) > cfg.MaxPrefs:
 		report("prefs", ReasonTooManyPrefs, itoa(len(e.Prefs)), itoa(max(cfg.MaxPrefs, 0)))
 	}
-	out := p.prefsOf(c)
+	out := p.prefs[in.prefOff : in.prefOff+uint32(in.nprefs)]
 	for k := range out {
 		id := e.Prefs[k]
 		s, ok := p.slotPos.lookup(id)
@@ -126,14 +128,12 @@ func (p *prepared) checkEntry(i, c int32, ps *problems) {
 			ps.add(secEntry, int(i), &InputError{Entry: e.ID, Slot: id, Field: "prefs[" + itoa(k) + "]", Reason: ReasonUnknownSlot})
 			s = -1
 		}
-		out[k] = s
-		for _, prev := range e.Prefs[:k] {
-			if prev == id {
-				ps.add(secEntry, int(i), &InputError{Entry: e.ID, Slot: id, Field: "prefs[" + itoa(k) + "]", Reason: ReasonRepeatedSlot})
-				break
-			}
+		if s >= 0 && slices.Contains(out[:k], s) {
+			ps.add(secEntry, int(i), &InputError{Entry: e.ID, Slot: id, Field: "prefs[" + itoa(k) + "]", Reason: ReasonRepeatedSlot})
 		}
+		out[k] = s
 	}
+	return in
 }
 
 func wantText(r Reason) string {
