@@ -1,0 +1,31 @@
+package refevent_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kuji-go/kuji/applicant"
+	"github.com/kuji-go/kuji/internal/refevent"
+)
+
+func TestFormsValidate(t *testing.T) {
+	for _, ev := range []struct {
+		name string
+		s    *applicant.Schema
+	}{{"livesite", refevent.LiveSite(2, 10).Schema}, {"citywalk", refevent.CityWalk(10).Schema}} {
+		p := refevent.NewPeople(ev.s, 1)
+		for i := range 300 {
+			_, err := ev.s.Validate(applicant.ChannelWeb, p.Form(6))
+			require.NoError(t, err, "%s form %d", ev.name, i)
+		}
+		for i := range 3 {
+			f, why := p.Broken(i)
+			_, err := ev.s.Validate(applicant.ChannelWeb, f)
+			require.Error(t, err, why)
+			var es applicant.Errors
+			require.True(t, errors.As(err, &es), why)
+		}
+	}
+}

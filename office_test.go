@@ -1,0 +1,157 @@
+package kuji_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/text/language"
+
+	"github.com/kuji-go/kuji"
+	"github.com/kuji-go/kuji/adapters"
+	"github.com/kuji-go/kuji/adapters/memory"
+	"github.com/kuji-go/kuji/adapters/pgp"
+	"github.com/kuji-go/kuji/applicant"
+	"github.com/kuji-go/kuji/audit"
+	"github.com/kuji-go/kuji/internal/refevent"
+	"github.com/kuji-go/kuji/internal/seal"
+)
+
+// clock is a fake clock the tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// rig is an Office with its adapters, keys and clock.
+type rig struct {
+	office   *kuji.Office
+	store    adapters.Store
+	keys     adapters.KeyStore
+	clock    *clock
+	verifier note.Verifier
+	signer   *pgp.Key
+	opts     kuji.Options
+}
+
+var start = time.Date(2021, 6, 1, 9, 0, 0, 0, refevent.JST)
+
+// sharedSigner is one OpenPGP key for every test (generating is slow).
+var sharedSigner = sync.OnceValue(func() *pgp.Key {
+	k, err := pgp.GenerateKey("Kuji Events", "contractor", "events@example.jp", &pgp.KeyOptions{Now: func() time.Time { return start.AddDate(0, 0, -1) }})
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+func newRig(t *testing.T, ev kuji.Event, store adapters.Store, keys adapters.KeyStore) *rig {
+	t.Helper()
+	ctx := context.Background()
+	skey, vkey, err := audit.GenerateKey(rand.Reader, ev.LogOrigin)
+	require.NoError(t, err)
+	logKey, err := note.NewSigner(skey)
+	require.NoError(t, err)
+	verifier, err := note.NewVerifier(vkey)
+	require.NoError(t, err)
+	c := &clock{t: start}
+	opts := kuji.Options{Store: store, Keys: keys, KEK: seal.NewKEK(), LogKey: logKey, Signer: sharedSigner(), Clock: c.Now}
+	o, err := kuji.Create(ctx, ev, refevent.ResponsiblePerson(ev.ID(), start), opts)
+	require.NoError(t, err)
+	for _, d := range refevent.Handlers(ev, start) {
+		require.NoError(t, o.Designate(ctx, refevent.Boss, d))
+	}
+	return &rig{office: o, store: store, keys: keys, clock: c, verifier: verifier, signer: opts.Signer, opts: opts}
+}
+
+func memoryRig(t *testing.T, ev kuji.Event) *rig {
+	return newRig(t, ev, memory.OpenStore(nil), memory.NewKeyStore())
+}
+
+func TestLifecycleIsEnforced(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := memoryRig(t, refevent.LiveSite(1, 10))
+	o := r.office
+
+	st, err := o.State(ctx)
+	require.NoError(t, err)
+	require.Equal(t, kuji.StateDraft, st)
+
+	p := refevent.NewPeople(o.Config().Schema, 7)
+	_, err = o.Apply(ctx, p.Form(3), language.Japanese)
+	var ke *kuji.Error
+	require.ErrorAs(t, err, &ke, "applying to a draft event")
+	require.Equal(t, kuji.ReasonState, ke.Reason)
+
+	err = o.Close(ctx, refevent.Boss)
+	require.ErrorAs(t, err, &ke, "closing a draft event")
+	require.Equal(t, kuji.ReasonState, ke.Reason)
+	require.Equal(t, kuji.StateDraft, ke.State)
+
+	err = o.Open(ctx, refevent.As(refevent.Reception, applicant.PurposeReception))
+	require.ErrorIs(t, err, kuji.ErrNotPermitted, "a handler cannot take lifecycle steps")
+
+	require.NoError(t, o.Open(ctx, refevent.Boss))
+	err = o.Open(ctx, refevent.Boss)
+	require.ErrorAs(t, err, &ke, "opening twice")
+	require.Equal(t, kuji.ReasonState, ke.Reason)
+
+	// Every step is audited, the refused ones too.
+	var actions []string
+	require.NoError(t, o.AuditEntries(ctx, func(_ int64, e audit.Entry) error {
+		actions = append(actions, string(e.Action)+"/"+string(e.Outcome))
+		return nil
+	}))
+	require.Contains(t, actions, "state-change/denied")
+	require.Contains(t, actions, "state-change/failed")
+	require.Contains(t, actions, "state-change/allowed")
+}
+
+func TestDuplicatePersonIsRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := memoryRig(t, refevent.LiveSite(1, 10))
+	o := r.office
+	require.NoError(t, o.Open(ctx, refevent.Boss))
+	p := refevent.NewPeople(o.Config().Schema, 11)
+	f := p.Form(3)
+	rec, err := o.Apply(ctx, f, language.Japanese)
+	require.NoError(t, err)
+	require.NotEmpty(t, rec.Number)
+
+	_, err = o.Apply(ctx, refevent.Disguise(f), language.Japanese)
+	require.ErrorIs(t, err, kuji.ErrDuplicate, "the same person written differently")
+	var ke *kuji.Error
+	require.ErrorAs(t, err, &ke)
+	require.Empty(t, ke.Receipt, "the refusal does not say whose application it clashes with")
+
+	bad, _ := p.Broken(1)
+	_, err = o.Apply(ctx, bad, language.Japanese)
+	var es applicant.Errors
+	require.ErrorAs(t, err, &es, "a non-resident representative")
+	require.True(t, errors.Is(err, applicant.ErrIneligible))
+}
