@@ -58,32 +58,46 @@ type outcome struct {
 	waitlists [][]int32 // by canonical slot position, in priority order
 }
 
-// byRank is the entries' records and preferences copied into priority
-// order, so that allocation reads memory sequentially.
+// byRank is what allocation needs of each entry, copied into priority
+// order so that allocation reads memory sequentially.
 type byRank struct {
-	info  []info
+	entry []ranked
 	prefs []int32
 	count []uint8  // wins so far
 	won   []uint64 // bit j: the entry won its j-th preference
 }
 
+type ranked struct {
+	prefOff uint32
+	cat     int32
+	size    uint16
+	nprefs  uint8
+}
+
+func (r *byRank) prefsOf(k int) []int32 {
+	e := &r.entry[k]
+	return r.prefs[e.prefOff : e.prefOff+uint32(e.nprefs)]
+}
+
 func (p *prepared) rankOrder(order []int32) *byRank {
 	n := len(order)
-	r := &byRank{info: make([]info, n), count: make([]uint8, n), won: make([]uint64, n)}
+	r := &byRank{entry: make([]ranked, n), count: make([]uint8, n), won: make([]uint64, n)}
 	workers := workerCount(n)
 	parallel(n, workers, func(_, lo, hi int) {
 		for k := lo; k < hi; k++ {
-			r.info[k] = p.info[order[k]]
+			in := &p.info[order[k]]
+			r.entry[k] = ranked{prefOff: in.prefOff, cat: in.cat, size: in.size, nprefs: in.nprefs}
 		}
 	})
 	total := uint32(0)
-	for k := range r.info {
-		r.info[k].prefOff, total = total, total+uint32(r.info[k].nprefs)
+	for k := range r.entry {
+		e := &r.entry[k]
+		e.prefOff, total = total, total+uint32(e.nprefs)
 	}
 	r.prefs = make([]int32, total)
 	parallel(n, workers, func(_, lo, hi int) {
 		for k := lo; k < hi; k++ {
-			dst := r.prefs[r.info[k].prefOff:]
+			dst := r.prefs[r.entry[k].prefOff:]
 			for j, s := range p.prefsOf(order[k]) {
 				dst[j] = s
 			}
@@ -108,9 +122,8 @@ func (p *prepared) allocate(order []int32, r *byRank) []win {
 	// serve gives rank k at most one more slot from seats (the pool's free
 	// seats per slot, with stride entries between slots).
 	serve := func(k int, round, pool int32, seats []int32, stride int) {
-		in := &r.info[k]
-		size := int32(in.size)
-		for j, s := range r.prefs[in.prefOff : in.prefOff+uint32(in.nprefs)] {
+		size := int32(r.entry[k].size)
+		for j, s := range r.prefsOf(k) {
 			if r.won[k]&(1<<j) != 0 {
 				continue
 			}
@@ -126,8 +139,8 @@ func (p *prepared) allocate(order []int32, r *byRank) []win {
 
 	if nc > 0 {
 		for round := int32(1); round <= int32(limit); round++ {
-			for k := range r.info {
-				if cat := r.info[k].cat; cat >= 0 && r.count[k] < limit {
+			for k := range r.entry {
+				if cat := r.entry[k].cat; cat >= 0 && r.count[k] < limit {
 					serve(k, round, cat, reserved[cat:], nc)
 				}
 			}
@@ -139,7 +152,7 @@ func (p *prepared) allocate(order []int32, r *byRank) []win {
 		}
 	}
 	for round := int32(1); round <= int32(limit); round++ {
-		for k := range r.info {
+		for k := range r.entry {
 			if r.count[k] < limit {
 				serve(k, round, -1, general, 1)
 			}
@@ -155,12 +168,11 @@ func (p *prepared) waitlists(order []int32, r *byRank) [][]int32 {
 	lens := make([]int, ns)
 	limit := uint8(p.maxWins)
 	each := func(visit func(k int, s int32)) {
-		for k := range r.info {
+		for k := range r.entry {
 			if r.count[k] >= limit {
 				continue
 			}
-			in := &r.info[k]
-			for j, s := range r.prefs[in.prefOff : in.prefOff+uint32(in.nprefs)] {
+			for j, s := range r.prefsOf(k) {
 				if r.won[k]&(1<<j) == 0 {
 					visit(k, s)
 				}
