@@ -123,6 +123,10 @@ func (l *liveState) first(s int32, ok func(int32) bool) int {
 // the slot's waitlist, appends the event to the record and returns the
 // promotions it caused (possibly none). An entry that does not hold a seat
 // in the slot is an *[InputError] and changes nothing.
+//
+// The first call on a record rebuilds the seat state from the record's
+// published wins, waitlists and events, in time proportional to the
+// input; later calls only walk the slot's waitlist.
 func (r *Record) Cancel(entryID, slotID string) ([]Win, error) {
 	return r.free(EventCancel, entryID, slotID)
 }
