@@ -115,7 +115,8 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString
 func (s *Secret) UnmarshalText(text []byte) error {
 	b, err := hex.DecodeString(string(text))
 	if err != nil {
-		return &InputError{Field: "secret", Reason: ReasonBadHex, Value: clip(string(text)), Want: "hex"}
+		// The text is not quoted: it may be most of a secret not yet revealed.
+		return &InputError{Field: "secret", Reason: ReasonBadHex, Value: "…", Want: "hex"}
 	}
 	*s = b
 	return nil
