@@ -2,6 +2,7 @@ package kuji
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -295,6 +296,10 @@ func (o *Office) RecordContactCard(ctx context.Context, acc Access, slot string,
 	if err != nil {
 		return nil, err
 	}
+	receipt, err := json.Marshal(cr)
+	if err != nil {
+		return nil, err
+	}
 	c := call{op: "RecordContactCard", access: acc, action: audit.ActionContactRecord, states: []State{StateHeld},
 		purposes: []applicant.Purpose{applicant.PurposeInfectionTracing}}
 	err = o.do(ctx, c, func(t *txn) error {
@@ -302,7 +307,7 @@ func (o *Office) RecordContactCard(ctx context.Context, acc Access, slot string,
 		t.entry.Categories = o.cardCategories()
 		t.entry.Details.DataClasses = []string{string(class)}
 		return t.tx.InsertContactCard(ctx, adapters.ContactCard{ID: id.String(), Event: o.id, Slot: slot,
-			Class: string(class), Sealed: blob, Created: now})
+			Class: string(class), Sealed: blob, Consent: receipt, Created: now})
 	})
 	if err != nil {
 		return nil, err

@@ -287,11 +287,14 @@ type CheckInWriter interface {
 // sealed under its data class; Slot is the date/time slot of the visit, the
 // only lookup key (for infection tracing of a cluster on that slot).
 type ContactCard struct {
-	ID      string
-	Event   string
-	Slot    string
-	Class   string
-	Sealed  []byte
+	ID     string
+	Event  string
+	Slot   string
+	Class  string
+	Sealed []byte
+	// Consent is the card's consent receipt (channel walk-in) as a
+	// non-personal JSON document.
+	Consent []byte
 	Created time.Time
 }
 

@@ -160,7 +160,7 @@ func (t *tx) ListContactCards(ctx context.Context, event, slot string, fn func(a
 	var list []adapters.ContactCard
 	for _, c := range t.s.cards {
 		if c.Event == event && (slot == "" || c.Slot == slot) {
-			c.Sealed = bytes.Clone(c.Sealed)
+			c.Sealed, c.Consent = bytes.Clone(c.Sealed), bytes.Clone(c.Consent)
 			list = append(list, c)
 		}
 	}
@@ -187,7 +187,7 @@ func (t *tx) InsertContactCard(ctx context.Context, c adapters.ContactCard) erro
 			return fmt.Errorf("kuji/memory: contact card ID taken: %w", adapters.ErrDuplicate)
 		}
 	}
-	c.Sealed = bytes.Clone(c.Sealed)
+	c.Sealed, c.Consent = bytes.Clone(c.Sealed), bytes.Clone(c.Consent)
 	n := len(t.s.cards)
 	t.s.cards = append(t.s.cards, c)
 	t.undo = append(t.undo, func() { t.s.cards = t.s.cards[:n] })

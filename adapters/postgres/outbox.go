@@ -218,9 +218,9 @@ func (t *tx) ListContactCards(ctx context.Context, event, slot string, fn func(a
 	}
 	// Two statements rather than "slot = $2 OR $2 = ''", which would keep
 	// a generic plan from using the index on slot.
-	base := "SELECT id, slot, class, sealed, created FROM {s}.contact_cards WHERE event = $1 AND slot = $2"
+	base := "SELECT id, slot, class, sealed, consent, created FROM {s}.contact_cards WHERE event = $1 AND slot = $2"
 	if slot == "" {
-		base = "SELECT id, slot, class, sealed, created FROM {s}.contact_cards WHERE event = $1 AND $2::text = ''"
+		base = "SELECT id, slot, class, sealed, consent, created FROM {s}.contact_cards WHERE event = $1 AND $2::text = ''"
 	}
 	first := t.q(base + " ORDER BY created, id LIMIT $3")
 	next := t.q(base + " AND (created, id) > ($4, $5) ORDER BY created, id LIMIT $3")
@@ -233,7 +233,7 @@ func (t *tx) ListContactCards(ctx context.Context, event, slot string, fn func(a
 		},
 		func(r pgx.CollectableRow) (adapters.ContactCard, error) {
 			c := adapters.ContactCard{Event: event}
-			err := r.Scan(&c.ID, &c.Slot, &c.Class, &c.Sealed, &c.Created)
+			err := r.Scan(&c.ID, &c.Slot, &c.Class, &c.Sealed, &c.Consent, &c.Created)
 			c.Created = c.Created.UTC()
 			return c, err
 		},
@@ -248,13 +248,13 @@ func (t *tx) InsertContactCard(ctx context.Context, c adapters.ContactCard) erro
 	err := t.queryRow(ctx, t.q(`WITH ok AS (
 			SELECT EXISTS (SELECT 1 FROM {s}.events WHERE id = $2) AS ev
 		), ins AS (
-			INSERT INTO {s}.contact_cards (id, event, slot, class, sealed, created)
-			SELECT $1, $2, $3, $4, $5::bytea, $6::timestamptz FROM ok WHERE ok.ev
+			INSERT INTO {s}.contact_cards (id, event, slot, class, sealed, consent, created)
+			SELECT $1, $2, $3, $4, $5::bytea, $7::bytea, $6::timestamptz FROM ok WHERE ok.ev
 			ON CONFLICT (id) DO NOTHING
 			RETURNING 1
 		)
 		SELECT (SELECT ev FROM ok), EXISTS (SELECT 1 FROM ins)`),
-		c.ID, c.Event, c.Slot, c.Class, nonNil(c.Sealed), c.Created).Scan(&ev, &inserted)
+		c.ID, c.Event, c.Slot, c.Class, nonNil(c.Sealed), c.Created, c.Consent).Scan(&ev, &inserted)
 	switch {
 	case err != nil:
 		return translate(ctx, "insert contact card", err)

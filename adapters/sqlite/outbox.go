@@ -31,8 +31,8 @@ const (
 
 	qCheckIns      = `SELECT a.id, c.slot, c.actor, c.at FROM checkins c JOIN applications a ON a.seq = c.app WHERE c.event = ? ORDER BY c.at, c.seq`
 	qInsertCheckIn = `INSERT INTO checkins (app, slot, event, actor, at) VALUES (?, ?, ?, ?, ?)`
-	qCards         = `SELECT id, slot, class, sealed, created FROM contact_cards WHERE event = ? AND (? = '' OR slot = ?) ORDER BY created, id`
-	qInsertCard    = `INSERT INTO contact_cards (id, event, slot, class, sealed, created) VALUES (?, ?, ?, ?, ?, ?)`
+	qCards         = `SELECT id, slot, class, sealed, consent, created FROM contact_cards WHERE event = ? AND (? = '' OR slot = ?) ORDER BY created, id`
+	qInsertCard    = `INSERT INTO contact_cards (id, event, slot, class, sealed, consent, created) VALUES (?, ?, ?, ?, ?, ?, ?)`
 )
 
 var zeroMicros = micros(time.Time{})
@@ -204,7 +204,7 @@ func (t *tx) ListContactCards(ctx context.Context, event, slot string, fn func(a
 	err = t.rows(outer, ctx, "list contact cards", qCards, []any{event, slot, slot}, func(r *sql.Rows) error {
 		c := adapters.ContactCard{Event: event}
 		var created int64
-		if err := r.Scan(&c.ID, &c.Slot, &c.Class, &c.Sealed, &created); err != nil {
+		if err := r.Scan(&c.ID, &c.Slot, &c.Class, &c.Sealed, &c.Consent, &created); err != nil {
 			return err
 		}
 		c.Created = fromMicros(created)
@@ -219,6 +219,6 @@ func (t *tx) InsertContactCard(ctx context.Context, c adapters.ContactCard) erro
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, "insert contact card", qInsertCard, c.ID, c.Event, c.Slot, c.Class, nonNil(c.Sealed), micros(c.Created))
+	_, err = t.exec(ctx, "insert contact card", qInsertCard, c.ID, c.Event, c.Slot, c.Class, nonNil(c.Sealed), c.Consent, micros(c.Created))
 	return err
 }

@@ -80,7 +80,8 @@ func testCheckInsAndCards(t *testing.T, h Harness) {
 		for i, slot := range []string{"d1/am", "d1/pm", "d1/am"} {
 			require.NoError(t, tx.InsertContactCard(ctx, adapters.ContactCard{
 				ID: fmt.Sprintf("card-%d", i), Event: "ev-1", Slot: slot, Class: "contact-card",
-				Sealed: []byte(fmt.Sprintf("sealed-card-%d", i)), Created: t0.Add(time.Duration(i) * time.Minute),
+				Sealed: []byte(fmt.Sprintf("sealed-card-%d", i)), Consent: []byte(fmt.Sprintf(`{"card":%d}`, i)),
+				Created: t0.Add(time.Duration(i) * time.Minute),
 			}))
 		}
 		return nil
@@ -110,6 +111,7 @@ func testCheckInsAndCards(t *testing.T, h Harness) {
 		var cards []string
 		require.NoError(t, tx.ListContactCards(ctx, "ev-1", "d1/am", func(c adapters.ContactCard) error {
 			require.Equal(t, "contact-card", c.Class)
+			require.JSONEq(t, fmt.Sprintf(`{"card":%s}`, c.ID[len("card-"):]), string(c.Consent), "the card's consent receipt round-trips")
 			cards = append(cards, c.ID+"="+string(c.Sealed))
 			return nil
 		}))

@@ -120,6 +120,7 @@ CREATE TABLE contact_cards (
     slot    text COLLATE "C" NOT NULL,
     class   text COLLATE "C" NOT NULL,
     sealed  bytea NOT NULL,
+    consent bytea,
     created timestamptz NOT NULL
 );
 CREATE INDEX contact_cards_slot ON contact_cards (event, slot, created, id);

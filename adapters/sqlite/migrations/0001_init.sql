@@ -114,6 +114,7 @@ CREATE TABLE contact_cards (
 	slot    TEXT    NOT NULL,
 	class   TEXT    NOT NULL,
 	sealed  BLOB    NOT NULL,
+	consent BLOB,
 	created INTEGER NOT NULL
 ) STRICT;
 
