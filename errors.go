@@ -45,6 +45,7 @@ const (
 	ReasonRetention    Reason = "retention-expired"    // see ErrRetentionExpired
 	ReasonReveal       Reason = "reveal-mismatch"      // the revealed seed material is not what was committed
 	ReasonCommitment   Reason = "input-changed"        // the draw input no longer matches the commitment
+	ReasonNoSeed       Reason = "no-seed-source"       // a commitment names no public source and no secret
 	ReasonConfig       Reason = "bad-config"           // the event's configuration is invalid
 	ReasonPurpose      Reason = "wrong-purpose"        // the operation is not done for the access's purpose
 	ReasonUnfinished   Reason = "erasure-unfinished"   // an erasure is under way; run Purge again
@@ -63,6 +64,7 @@ var reasonText = map[Reason][2]string{ // English, Japanese
 	ReasonRetention:    {"the data is past its retention period", "保存期間を過ぎたデータです"},
 	ReasonReveal:       {"the revealed seed material does not match the commitment", "公開されたシード情報が事前の公約と一致しません"},
 	ReasonCommitment:   {"the draw input no longer matches the published commitment", "抽選の入力が公表済みの公約と一致しません"},
+	ReasonNoSeed:       {"the commitment names no public source and no secret for the seed", "シードの元となる公開情報も秘密値も指定されていません"},
 	ReasonConfig:       {"the event configuration is invalid", "イベントの設定が不正です"},
 	ReasonPurpose:      {"this operation is not done for the access's purpose", "この操作はその利用目的では行えません"},
 	ReasonUnfinished:   {"an erasure is under way; run the purge again to finish it", "消去処理が途中です。もう一度実行して完了させてください"},

@@ -65,6 +65,9 @@ func (o *Office) Close(ctx context.Context, acc Access) error {
 // sources' values exist.
 func (o *Office) Commit(ctx context.Context, acc Access, sources []string, secretCommitment *lottery.Digest) (*Commitment, error) {
 	var out *Commitment
+	if len(sources) == 0 && secretCommitment == nil {
+		return nil, &Error{Op: "Commit", Reason: ReasonNoSeed}
+	}
 	err := o.step(ctx, "Commit", acc, StateClosed, StateCommitted, func(t *txn) error {
 		in := lottery.Input{Config: o.cfg.Lottery, Slots: o.cfg.lotterySlots()}
 		err := t.tx.ListApplications(ctx, o.id, adapters.ApplicationFilter{Status: []string{statusApplied}},

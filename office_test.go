@@ -70,6 +70,12 @@ var sharedSigner = sync.OnceValue(func() *pgp.Key {
 
 func newRig(t *testing.T, ev kuji.Event, store adapters.Store, keys adapters.KeyStore) *rig {
 	t.Helper()
+	return newRigAt(t, ev, store, keys, start)
+}
+
+// newRigAt makes the event at time at, designating its staff from then.
+func newRigAt(t *testing.T, ev kuji.Event, store adapters.Store, keys adapters.KeyStore, at time.Time) *rig {
+	t.Helper()
 	ctx := context.Background()
 	skey, vkey, err := audit.GenerateKey(rand.Reader, ev.LogOrigin)
 	require.NoError(t, err)
@@ -77,11 +83,11 @@ func newRig(t *testing.T, ev kuji.Event, store adapters.Store, keys adapters.Key
 	require.NoError(t, err)
 	verifier, err := note.NewVerifier(vkey)
 	require.NoError(t, err)
-	c := &clock{t: start}
+	c := &clock{t: at}
 	opts := kuji.Options{Store: store, Keys: keys, KEK: seal.NewKEK(), LogKey: logKey, Signer: sharedSigner(), Clock: c.Now}
-	o, err := kuji.Create(ctx, ev, refevent.ResponsiblePerson(ev.ID(), start), opts)
+	o, err := kuji.Create(ctx, ev, refevent.ResponsiblePerson(ev.ID(), at), opts)
 	require.NoError(t, err)
-	for _, d := range refevent.Handlers(ev, start) {
+	for _, d := range refevent.Handlers(ev, at) {
 		require.NoError(t, o.Designate(ctx, refevent.Boss, d))
 	}
 	return &rig{office: o, store: store, keys: keys, clock: c, verifier: verifier, signer: opts.Signer, opts: opts}
