@@ -55,7 +55,7 @@ type outcome struct {
 	order     []int32
 	keys      []Digest
 	wins      []win
-	waitlists [][]int32 // by canonical slot position, in priority order
+	waitlists [][]int32 // by canonical slot position: priority positions (indices into order), ascending
 }
 
 // byRank is what allocation needs of each entry, copied into priority
@@ -162,7 +162,9 @@ func (p *prepared) allocate(order []int32, r *byRank) []win {
 }
 
 // waitlists lists, for each slot, the entries that listed it, did not win
-// it and are under their win limit after the draw, in priority order.
+// it and are under their win limit after the draw, in priority order, as
+// positions in the priority order (so the lists ascend, and whatever is
+// looked up through them is read in memory order).
 func (p *prepared) waitlists(order []int32, r *byRank) [][]int32 {
 	ns := len(p.slotOrder)
 	lens := make([]int, ns)
@@ -191,7 +193,7 @@ func (p *prepared) waitlists(order []int32, r *byRank) [][]int32 {
 		out[s] = flat[off : off : off+l]
 		off += l
 	}
-	each(func(k int, s int32) { out[s] = append(out[s], order[k]) })
+	each(func(k int, s int32) { out[s] = append(out[s], int32(k)) })
 	return out
 }
 
@@ -207,4 +209,16 @@ func (p *prepared) run(seed Digest) *outcome {
 		wins:      wins,
 		waitlists: p.waitlists(order, r),
 	}
+}
+
+// canonicalWaitlists returns the waitlists as canonical entry positions.
+func (o *outcome) canonicalWaitlists() [][]int32 {
+	out := make([][]int32, len(o.waitlists))
+	for s, l := range o.waitlists {
+		out[s] = make([]int32, len(l))
+		for j, k := range l {
+			out[s][j] = o.order[k]
+		}
+	}
+	return out
 }

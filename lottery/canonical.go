@@ -83,6 +83,19 @@ func (e *encoder) positions(xs []int32) {
 	}
 }
 
+// positionsOf appends u32(of[x]) for each x.
+func (e *encoder) positionsOf(xs, of []int32) {
+	for len(xs) > 0 {
+		e.room(4)
+		k := min(len(xs), (cap(e.buf)-len(e.buf))/4)
+		b := e.buf
+		for _, x := range xs[:k] {
+			b = binary.BigEndian.AppendUint32(b, uint32(of[x]))
+		}
+		e.buf, xs = b, xs[k:]
+	}
+}
+
 // str appends u32(len(s)) || s.
 func (e *encoder) str(s string) {
 	e.u32(uint32(len(s)))

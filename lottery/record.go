@@ -153,8 +153,8 @@ func (p *prepared) publish(o *outcome) ([]Ranked, []Win, []Waitlist) {
 	}
 	parallel(len(lists), workerCount(total), func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
-			for k, c := range o.waitlists[s] {
-				lists[s].Entries[k] = p.id(c)
+			for j, k := range o.waitlists[s] {
+				lists[s].Entries[j] = order[k].Entry
 			}
 		}
 	})
@@ -191,7 +191,7 @@ func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
 	e.u32(uint32(len(o.waitlists)))
 	for _, l := range o.waitlists {
 		e.u32(uint32(len(l)))
-		e.positions(l)
+		e.positionsOf(l, o.order)
 	}
 	return e.sum()
 }

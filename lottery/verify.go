@@ -44,7 +44,9 @@ func Verify(r *Record) error {
 	if err := p.compareWins(o, r.Wins); err != nil {
 		return err
 	}
-	if err := p.compareWaitlists(o, r.Waitlists); err != nil {
+	// The order matched entry by entry, so r.Order's IDs are the
+	// recomputed ones, read in priority order.
+	if err := p.compareWaitlists(o, r.Waitlists, r.Order); err != nil {
 		return err
 	}
 	if d := p.resultDigest(inputDigest, seed, o); d != r.ResultDigest {
@@ -53,7 +55,7 @@ func Verify(r *Record) error {
 	if len(r.Events) == 0 {
 		return nil
 	}
-	return newLive(p, o.wins, o.waitlists).replay(r.Events)
+	return newLive(p, o.wins, o.canonicalWaitlists()).replay(r.Events)
 }
 
 // firstMismatch runs check over [0,n) in parallel chunks and returns the
@@ -120,7 +122,7 @@ func (p *prepared) compareWins(o *outcome, got []Win) error {
 	return nil
 }
 
-func (p *prepared) compareWaitlists(o *outcome, got []Waitlist) error {
+func (p *prepared) compareWaitlists(o *outcome, got []Waitlist, order []Ranked) error {
 	if len(got) != len(o.waitlists) {
 		return &MismatchError{Reason: MismatchWaitlist, Index: -1, Want: strconv.Itoa(len(o.waitlists)) + " waitlists", Got: strconv.Itoa(len(got)) + " waitlists"}
 	}
@@ -137,13 +139,13 @@ func (p *prepared) compareWaitlists(o *outcome, got []Waitlist) error {
 		}
 		n := min(len(l), len(g.Entries))
 		for k := range n {
-			if id := p.id(l[k]); g.Entries[k] != id {
+			if id := order[l[k]].Entry; g.Entries[k] != id {
 				return &MismatchError{Reason: MismatchWaitlist, Index: k, Entry: id, Slot: slot, Want: strconv.Quote(id), Got: strconv.Quote(g.Entries[k])}
 			}
 		}
 		switch {
 		case len(g.Entries) < len(l):
-			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: p.id(l[n]), Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
+			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: order[l[n]].Entry, Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
 		case len(g.Entries) > len(l):
 			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: g.Entries[n], Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
 		}
