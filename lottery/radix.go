@@ -28,7 +28,7 @@ func sortRecs(a, buf []rec) []rec {
 	// after the items of earlier chunks, which keeps the sort stable.
 	workers := workerCount(n)
 	counts := make([][16][256]int, workers)
-	parallel(n, workers, func(w, lo, hi int) { histogram(a[lo:hi], &counts[w]) })
+	parallel(n, workers, func(w, lo, hi int) { histogram(a[lo:hi], &counts[w], 16) })
 	var total [16][256]int
 	for w := range counts {
 		for d := range 16 {
@@ -98,12 +98,15 @@ func digit(r *rec, d int) byte {
 	return byte(r.hi >> (8 * (d - 8)))
 }
 
-func histogram(a []rec, counts *[16][256]int) {
+// histogram counts the digits below limit of every item.
+func histogram(a []rec, counts *[16][256]int, limit int) {
 	for k := range a {
 		lo, hi := a[k].lo, a[k].hi
-		for d := range 8 {
+		for d := range min(limit, 8) {
 			counts[d][byte(lo>>(8*d))]++
-			counts[8+d][byte(hi>>(8*d))]++
+		}
+		for d := 8; d < limit; d++ {
+			counts[d][byte(hi>>(8*(d-8)))]++
 		}
 	}
 }
@@ -119,7 +122,7 @@ func radixSort(a, buf []rec, limit int) []rec {
 		return a
 	}
 	var counts [16][256]int
-	histogram(a, &counts)
+	histogram(a, &counts, limit)
 	src, dst := a, buf
 	for d := range limit {
 		c := &counts[d]
