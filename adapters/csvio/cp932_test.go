@@ -2,6 +2,8 @@ package csvio
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -116,6 +118,31 @@ func TestCP932TableRoundTrips(t *testing.T) {
 	require.Equal(t, 63+6879+74+373, entries)
 	require.Equal(t, 373, ibm)
 	require.Equal(t, ibm, remapped, "every IBM-code character was a NEC-selected code in x/text")
+}
+
+// The table is exactly Windows' code page 932 as the test vector lists it
+// (made with glibc iconv, an implementation independent of x/text): the
+// same characters at the same codes.
+func TestCP932MatchesWindows(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/cp932_windows.txt")
+	require.NoError(t, err)
+	want := map[rune]uint16{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		var r rune
+		var code uint16
+		_, err := fmt.Sscanf(line, "U+%X %X", &r, &code)
+		require.NoError(t, err, line)
+		want[r] = code
+	}
+	require.Len(t, want, 7389)
+	tab := cp932()
+	for r := rune(0x80); r <= 0xFFFF; r++ {
+		require.Equal(t, want[r], tab[r], "%U", r)
+	}
 }
 
 // Decoding, for imports, reads the NEC-selected IBM codes as well.

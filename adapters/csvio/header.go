@@ -2,6 +2,7 @@ package csvio
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -43,43 +44,83 @@ type mapped struct {
 	col  Column
 }
 
-// headings returns every heading the import accepts for schema s, each
-// mapped to its column: for each field the Japanese label, the English
-// label and the key (companions also as 同伴者), numbered for repeated
-// fields, then the caller's aliases. Catalogue fields the event does not
-// collect are included, so that a column for one is reported as such
-// rather than as unknown; contact-card fields are not (their labels are
-// those of the application's fields).
-func headings(s *applicant.Schema, aliases map[string]Column) map[string]Column {
-	out := map[string]Column{}
+// headingIndex holds every heading the import accepts for a schema.
+type headingIndex struct {
+	// exact maps a heading to its column: fields that are not repeated,
+	// and the caller's aliases.
+	exact map[string]Column
+	// numbered maps a repeated field's heading, its number replaced by
+	// "#" ("第#希望", "同行者#氏名", "companion.name.#"), to its field.
+	numbered map[string]applicant.Field
+}
+
+// templateIndex is the number headings are generated with, to be replaced
+// by "#" in the templates.
+const templateIndex = 7777
+
+// headings returns every heading the import accepts for schema s: for each
+// field its Japanese label, English label and key (companions also as
+// 同伴者), numbered for repeated fields, then the caller's aliases.
+// Catalogue fields the event does not collect are included, so that a
+// column for one is reported as such rather than as unknown; contact-card
+// fields are not (their labels are those of the application's fields).
+func headings(s *applicant.Schema, aliases map[string]Column) headingIndex {
+	hi := headingIndex{exact: map[string]Column{}, numbered: map[string]applicant.Field{}}
 	add := func(c Column, info applicant.FieldInfo) {
 		ja, en, key := c.names(info)
-		for _, h := range []string{ja, en, key} {
-			out[headingKey(h)] = c
-		}
+		names := []string{ja, en, key}
 		if isCompanionField(c.Field) {
-			out[headingKey(strings.Replace(ja, "同行者", "同伴者", 1))] = c
+			names = append(names, strings.Replace(ja, "同行者", "同伴者", 1))
+		}
+		for _, h := range names {
+			k := headingKey(h)
+			if c.Index == 0 {
+				hi.exact[k] = c
+				continue
+			}
+			hi.numbered[strings.Replace(k, strconv.Itoa(templateIndex), "#", 1)] = c.Field
 		}
 	}
 	for _, fi := range applicant.Catalogue() {
 		if fi.OnCard {
 			continue
 		}
-		if !repeatedField(fi.Field) {
-			add(Column{Field: fi.Field}, fi)
-			continue
+		c := Column{Field: fi.Field}
+		if repeatedField(fi.Field) {
+			c.Index = templateIndex
 		}
-		for i := 1; i <= maxIndex; i++ {
-			add(Column{Field: fi.Field, Index: i}, fi)
-		}
+		add(c, fi)
 	}
 	for _, fi := range s.Custom {
 		add(Column{Field: fi.Field}, fi)
 	}
 	for h, c := range aliases {
-		out[headingKey(h)] = c
+		hi.exact[headingKey(h)] = c
 	}
-	return out
+	return hi
+}
+
+// lookup returns the column heading key k names. A numbered heading's
+// number is its first run of digits; a number over maxIndex gives a column
+// that mapHeader refuses.
+func (hi headingIndex) lookup(k string) (Column, bool) {
+	if c, ok := hi.exact[k]; ok {
+		return c, true
+	}
+	i := strings.IndexAny(k, "0123456789")
+	if i < 0 {
+		return Column{}, false
+	}
+	j := i
+	for j < len(k) && k[j] >= '0' && k[j] <= '9' {
+		j++
+	}
+	n, err := strconv.Atoi(k[i:j])
+	if err != nil || n < 1 || j-i > 9 {
+		n = maxIndex + 1
+	}
+	f, ok := hi.numbered[k[:i]+"#"+k[j:]]
+	return Column{Field: f, Index: n}, ok
 }
 
 // header is a file's header row mapped to the schema.
@@ -132,7 +173,7 @@ func mapHeader(s *applicant.Schema, cells []string, o *ImportOptions) (*header, 
 			h.cols[i] = mapped{kind: kindIgnored}
 			continue
 		}
-		c, ok := names[k]
+		c, ok := names.lookup(k)
 		info, known := fieldInfo(s, c.Field)
 		switch {
 		case !ok || !known || info.OnCard || repeatedField(c.Field) != (c.Index > 0) || c.Index > maxIndex || c.Index < 0:
