@@ -188,14 +188,14 @@ func (l *lineLimiter) Read(p []byte) (int, error) {
 }
 
 type importer struct {
-	s      *applicant.Schema
-	o      *ImportOptions
-	csv    *csv.Reader
-	limit  *lineLimiter
-	h      *header
-	res    Result
-	errs   Errors
-	line   int // the last line of the last record read
+	s     *applicant.Schema
+	o     *ImportOptions
+	csv   *csv.Reader
+	limit *lineLimiter
+	h     *header
+	res   Result
+	errs  Errors
+	line  int // the last line of the last record read
 }
 
 // read returns the next record and the row it starts on, io.EOF at the end,
