@@ -63,9 +63,11 @@
 // as a formula (OWASP, "CSV Injection"). Every cell a [Writer] writes is
 // neutralised by prefixing an apostrophe when, after any leading
 // apostrophes and spaces (space, U+3000, U+00A0), its first character is
-// one of = + - @ tab CR LF, the full-width ＝ ＋ － ＠ (Japanese Excel turns
-// full-width formula input into a formula, so kuji treats them alike) or
-// the small forms ﹦ ﹢ ﹣ ﹫. A phone number written "+81 90-1234-5678" is
+// one of = + - @ tab CR LF, the full-width ＝ ＋ － ＠ or the small forms ﹦
+// ﹢ ﹣ ﹫. Japanese Excel turns formulas typed in full width into ordinary
+// formulas, and whether it does the same when it opens a CSV file depends
+// on the version and settings, so kuji guards them alike; the cost is an
+// apostrophe before the rare cell that starts with －. A phone number written "+81 90-1234-5678" is
 // written '+81 90-1234-5678 (kuji's own phone numbers are national,
 // 090-1234-5678, and need no guard). Cells that already start with
 // apostrophes are included, so the guard can always be undone.

@@ -5,8 +5,8 @@ import "unicode/utf8"
 // formulaTrigger reports the characters that make a spreadsheet read a
 // cell as a formula when the cell starts with them: = + - @ and tab, CR
 // and LF (OWASP's list, LF added), their full-width forms ＝ ＋ － ＠
-// (Japanese Excel converts full-width formula input to half-width) and
-// their small forms ﹦ ﹢ ﹣ ﹫ (NFKC folds them the same way).
+// (Japanese Excel accepts formulas typed in full width) and their small
+// forms ﹦ ﹢ ﹣ ﹫ (NFKC folds them the same way).
 func formulaTrigger(r rune) bool {
 	switch r {
 	case '=', '+', '-', '@', '\t', '\r', '\n',

@@ -137,7 +137,7 @@ type header struct {
 // columns, numbers beyond the event's limits, missing required columns
 // and gaps in numbered columns are all reported at once. A heading that did
 // not decode stops the mapping: the file is in another encoding.
-func mapHeader(s *applicant.Schema, cells []string, o *ImportOptions) (*header, Errors) {
+func mapHeader(s *applicant.Schema, row int, cells []string, o *ImportOptions) (*header, Errors) {
 	names := headings(s, o.Aliases)
 	ignore := make(map[string]bool, len(o.Ignore))
 	for _, h := range o.Ignore {
@@ -154,7 +154,7 @@ func mapHeader(s *applicant.Schema, cells []string, o *ImportOptions) (*header, 
 	h := &header{cols: make([]mapped, len(cells)), index: map[Column]int{}}
 	var errs Errors
 	fail := func(col int, c Column, r Reason) {
-		e := &Error{Row: 1, Column: col, Field: c.Field, Index: c.Index, Reason: r}
+		e := &Error{Row: row, Column: col, Field: c.Field, Index: c.Index, Reason: r}
 		if info, ok := fieldInfo(s, c.Field); ok {
 			e.labelJA, e.labelEN, _ = c.names(info)
 		}
@@ -162,7 +162,7 @@ func mapHeader(s *applicant.Schema, cells []string, o *ImportOptions) (*header, 
 	}
 	for i, cell := range cells {
 		if !decoded(cell, o.Encoding) {
-			return nil, Errors{{Row: 1, Column: i + 1, Reason: ReasonEncoding}}
+			return nil, Errors{{Row: row, Column: i + 1, Reason: ReasonEncoding}}
 		}
 		k := headingKey(cell)
 		if k == "" {

@@ -168,3 +168,10 @@ func applications(r *Result) []*applicant.Application {
 	}
 	return out
 }
+
+// sprintAll formats v with every verb that might print a value.
+func sprintAll(v any) string {
+	return fmt.Sprintf("%v %+v %#v %s %q", v, v, v, v, v)
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

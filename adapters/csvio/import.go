@@ -240,9 +240,10 @@ func blank(rec []string) bool {
 
 func (im *importer) run(ctx context.Context) (*Result, error) {
 	var rec []string
+	var row int
 	var err error
 	for {
-		if rec, _, err = im.read(); err != nil {
+		if rec, row, err = im.read(); err != nil {
 			if err == io.EOF {
 				return nil, Errors{{Reason: ReasonEmpty}}
 			}
@@ -252,7 +253,7 @@ func (im *importer) run(ctx context.Context) (*Result, error) {
 			break
 		}
 	}
-	h, errs := mapHeader(im.s, rec, im.o)
+	h, errs := mapHeader(im.s, row, rec, im.o)
 	if errs != nil {
 		if len(errs) > im.o.MaxErrors {
 			errs = append(errs[:im.o.MaxErrors], &Error{Reason: ReasonTooManyErrors})

@@ -377,3 +377,10 @@ func TestImportNumberedHeadings(t *testing.T) {
 	_, err := importBytes(t, s, lines("氏名,住所,郵便番号,年齢,電話番号,第０１希望,第100希望,同行者12氏名,同行者1氏名2,preference 2,companion.age.1,同行者1氏名", "x"), nil)
 	require.Equal(t, []string{"1:G:unknown_column", "1:H:column_range", "1:I:unknown_column"}, problems(t, err))
 }
+
+// Blank lines before the header: problems name the header's real row.
+func TestImportHeaderAfterBlankLines(t *testing.T) {
+	t.Parallel()
+	_, err := importBytes(t, applicant.CityWalkSchema(), "\r\n,,\r\n"+lines(cityWalkHeader+",謎"), nil)
+	require.Equal(t, []string{"3:I:unknown_column"}, problems(t, err))
+}

@@ -2,6 +2,7 @@ package csvio
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/kuji-go/kuji/applicant"
 )
@@ -27,9 +28,15 @@ type ViewWriter struct {
 	purpose applicant.Purpose
 	cols    []Column
 	labels  [][2]string // Japanese and English label of each column
-	counts  map[applicant.Field]int
 	row     []string
-	lists   map[applicant.Field][]string
+	// Repeated fields: each column's index into repeated (-1 for single
+	// fields), each repeated field, its column count, and its values in the
+	// current row once read.
+	list     []int
+	repeated []applicant.Field
+	counts   []int
+	values   [][]string
+	loaded   []bool
 }
 
 // NewViewWriter writes the header row of purpose p's columns in schema s
@@ -54,19 +61,29 @@ func NewViewWriter(w *Writer, s *applicant.Schema, p applicant.Purpose) (*ViewWr
 	vw := &ViewWriter{
 		w: w, purpose: p, cols: cols,
 		labels: make([][2]string, len(cols)),
-		counts: map[applicant.Field]int{},
 		row:    make([]string, len(cols)),
-		lists:  map[applicant.Field][]string{},
+		list:   make([]int, len(cols)),
 	}
 	for i, c := range cols {
 		info, _ := fieldInfo(s, c.Field)
 		ja, en, _ := c.names(info)
 		vw.labels[i] = [2]string{ja, en}
 		vw.row[i] = c.header(info, w.header)
-		if c.Index > vw.counts[c.Field] {
-			vw.counts[c.Field] = c.Index
+		vw.list[i] = -1
+		if !repeatedField(c.Field) {
+			continue
 		}
+		j := slices.Index(vw.repeated, c.Field)
+		if j < 0 {
+			j = len(vw.repeated)
+			vw.repeated = append(vw.repeated, c.Field)
+			vw.counts = append(vw.counts, 0)
+		}
+		vw.list[i] = j
+		vw.counts[j] = max(vw.counts[j], c.Index)
 	}
+	vw.values = make([][]string, len(vw.repeated))
+	vw.loaded = make([]bool, len(vw.repeated))
 	if err := w.write(vw.row, vw.describe); err != nil {
 		return nil, err
 	}
@@ -97,9 +114,10 @@ func (vw *ViewWriter) Write(v *applicant.View) error {
 	if v == nil || v.Purpose() != vw.purpose {
 		return vw.fail(&Error{Row: row, Reason: ReasonPurpose})
 	}
-	clear(vw.lists)
+	clear(vw.loaded)
 	for i, c := range vw.cols {
-		if !repeatedField(c.Field) {
+		j := vw.list[i]
+		if j < 0 {
 			text, err := v.Text(c.Field)
 			if err != nil {
 				return vw.fail(viewError(row, i+1, err))
@@ -107,19 +125,18 @@ func (vw *ViewWriter) Write(v *applicant.View) error {
 			vw.row[i] = text
 			continue
 		}
-		values, ok := vw.lists[c.Field]
-		if !ok {
-			var err error
-			if values, err = v.List(c.Field); err != nil {
+		if !vw.loaded[j] {
+			values, err := v.List(c.Field)
+			if err != nil {
 				return vw.fail(viewError(row, i+1, err))
 			}
-			if len(values) > vw.counts[c.Field] {
+			if len(values) > vw.counts[j] {
 				return vw.fail(&Error{Row: row, Field: c.Field, Reason: ReasonTooManyValues})
 			}
-			vw.lists[c.Field] = values
+			vw.values[j], vw.loaded[j] = values, true
 		}
 		vw.row[i] = ""
-		if c.Index <= len(values) {
+		if values := vw.values[j]; c.Index <= len(values) {
 			vw.row[i] = values[c.Index-1]
 		}
 	}
