@@ -86,7 +86,9 @@ type Result struct {
 // [ViewWriter] writes in any [HeaderStyle] — or by an alias. Unknown and
 // duplicate columns, columns for fields the event does not collect or
 // that kuji computes, and missing required columns stop the import, all
-// reported together. Rows whose every cell is blank are skipped. A cell
+// reported together. Rows whose every cell is blank are skipped (cells
+// under ignored headings do not count), and ignored columns are not read
+// at all. A cell
 // that starts with the apostrophe kuji's exports add against formula
 // injection has it removed (see the package documentation).
 //
@@ -210,7 +212,7 @@ func (im *importer) read() ([]string, int, error) {
 		return nil, 0, &Error{Row: im.line + 1, Reason: ReasonLineTooLong}
 	default:
 		var pe *csv.ParseError
-		if errors.As(err, &pe) && !errors.Is(err, errLineTooLong) {
+		if errors.As(err, &pe) {
 			return nil, 0, &Error{Row: pe.StartLine, Reason: ReasonSyntax}
 		}
 		return nil, 0, fmt.Errorf("kuji/csvio: reading: %w", err)
@@ -229,8 +231,14 @@ func (im *importer) read() ([]string, int, error) {
 	return rec, row, nil
 }
 
-func blank(rec []string) bool {
-	for _, c := range rec {
+// blank reports a record with nothing but white space, ignoring the
+// columns of ignored headings (a typist's pre-numbered "No." column makes
+// no row).
+func blank(rec []string, h *header) bool {
+	for i, c := range rec {
+		if h != nil && i < len(h.cols) && h.cols[i].kind == kindIgnored {
+			continue
+		}
 		if strings.TrimSpace(c) != "" {
 			return false
 		}
@@ -249,7 +257,7 @@ func (im *importer) run(ctx context.Context) (*Result, error) {
 			}
 			return nil, im.fatal(err)
 		}
-		if !blank(rec) {
+		if !blank(rec, nil) {
 			break
 		}
 	}
@@ -274,7 +282,7 @@ func (im *importer) run(ctx context.Context) (*Result, error) {
 		if err != nil {
 			return nil, im.fatal(err)
 		}
-		if blank(rec) {
+		if blank(rec, im.h) {
 			continue
 		}
 		im.res.Rows++
@@ -322,6 +330,7 @@ func (im *importer) row(rec []string, row int) {
 	}
 	for i, c := range rec {
 		switch {
+		case im.h.cols[i].kind == kindIgnored:
 		case !decoded(c, im.o.Encoding):
 			add(i+1, ReasonEncoding)
 		case utf8.RuneCountInString(c) > im.o.MaxCellLen:

@@ -384,3 +384,20 @@ func TestImportHeaderAfterBlankLines(t *testing.T) {
 	_, err := importBytes(t, applicant.CityWalkSchema(), "\r\n,,\r\n"+lines(cityWalkHeader+",謎"), nil)
 	require.Equal(t, []string{"3:I:unknown_column"}, problems(t, err))
 }
+
+// Ignored columns are not read, and do not make a row: a pre-numbered
+// "No." column with nothing else on the row is a blank row.
+func TestImportIgnoredColumns(t *testing.T) {
+	t.Parallel()
+	s := applicant.CityWalkSchema()
+	row := "山田 太郎,東京都新宿区歌舞伎町1-4-1,160-8484,68,男性,03-3209-1111,在住,10km"
+	file := lines("No.,"+cityWalkHeader+",備考",
+		"1,"+row+",\xff"+strings.Repeat("長", 2000),
+		"2,,,,,,,,,",
+		"3,,,,,,,,,",
+	)
+	res, err := importBytes(t, s, file, &ImportOptions{Ignore: []string{"no.", "備考"}})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Rows)
+	require.Len(t, res.Accepted, 1)
+}
