@@ -67,9 +67,10 @@ const (
 // there). A character's code point is named (U+301C), which is not
 // personal data on its own.
 type Error struct {
-	// Row is the 1-based row of the file: the line the record starts on
-	// (the header is row 1). It is 0 for problems with the whole file or
-	// the writer's options.
+	// Row is the 1-based row of the file: the line the record starts on,
+	// which is the spreadsheet's row unless a cell holds a line break (the
+	// header is row 1 unless blank lines precede it). It is 0 for problems
+	// with the whole file or the writer's options.
 	Row int
 	// Column is the 1-based column number (1 is column A); 0 when the
 	// problem concerns the whole row.

@@ -39,9 +39,10 @@ type ImportOptions struct {
 	MaxRows int
 	// MaxCellLen is the most characters a cell may hold (0: 1,000).
 	MaxCellLen int
-	// MaxLineLen is the most bytes one record may take: a line, or
-	// several when a quoted cell holds line breaks; after CP932 decoding,
-	// in UTF-8 (0: 64 KiB).
+	// MaxLineLen is the most bytes the cells of one record (a line, or
+	// several when a quoted cell holds line breaks) may hold together,
+	// counted in UTF-8 after CP932 decoding (0: 64 KiB). The reader stops
+	// a few KiB past it, so an endless line costs no more memory.
 	MaxLineLen int
 	// MaxErrors is the most problems reported before the import stops
 	// (0: 1,000).
