@@ -160,7 +160,7 @@ func colName(c int) string {
 	return columnLetters(c)
 }
 
-// withoutIDs returns the applications of an import.
+// applications returns the applications of an import.
 func applications(r *Result) []*applicant.Application {
 	out := make([]*applicant.Application, len(r.Accepted))
 	for i, im := range r.Accepted {
