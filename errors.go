@@ -47,6 +47,7 @@ const (
 	ReasonCommitment   Reason = "input-changed"        // the draw input no longer matches the commitment
 	ReasonNoSeed       Reason = "no-seed-source"       // a commitment names no public source and no secret
 	ReasonConfig       Reason = "bad-config"           // the event's configuration is invalid
+	ReasonRecipient    Reason = "not-a-recipient"      // an export key is not one of the event's designated recipients
 	ReasonPurpose      Reason = "wrong-purpose"        // the operation is not done for the access's purpose
 	ReasonUnfinished   Reason = "erasure-unfinished"   // an erasure is under way; run Purge again
 	ReasonConflict     Reason = "conflict"             // see ErrConflict
@@ -66,6 +67,7 @@ var reasonText = map[Reason][2]string{ // English, Japanese
 	ReasonCommitment:   {"the draw input no longer matches the published commitment", "抽選の入力が公表済みの公約と一致しません"},
 	ReasonNoSeed:       {"the commitment names no public source and no secret for the seed", "シードの元となる公開情報も秘密値も指定されていません"},
 	ReasonConfig:       {"the event configuration is invalid", "イベントの設定が不正です"},
+	ReasonRecipient:    {"the export key is not one of the event's designated recipients", "出力先の鍵が指定された受領者のものではありません"},
 	ReasonPurpose:      {"this operation is not done for the access's purpose", "この操作はその利用目的では行えません"},
 	ReasonUnfinished:   {"an erasure is under way; run the purge again to finish it", "消去処理が途中です。もう一度実行して完了させてください"},
 	ReasonConflict:     {"the event changed at the same time; try again", "同時に更新されました。もう一度実行してください"},
@@ -146,7 +148,7 @@ func (e *Error) Unwrap() []error {
 		out = append(out, e.Err)
 	}
 	switch e.Reason {
-	case ReasonNotPermitted, ReasonPurpose:
+	case ReasonNotPermitted, ReasonPurpose, ReasonRecipient:
 		out = append(out, ErrNotPermitted)
 	case ReasonRetention:
 		out = append(out, ErrRetentionExpired)

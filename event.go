@@ -72,6 +72,10 @@ type Event struct {
 	// Ward is the ward the event is run for, as certificates name it
 	// (e.g. "新宿区").
 	Ward string `json:"ward"`
+	// Recipients are the fingerprints (as gpg prints them) of the OpenPGP
+	// keys personal data may be exported to: the ward's. Export refuses
+	// any other key.
+	Recipients []string `json:"recipients,omitempty"`
 	// Contact is the office's contact printed in messages.
 	Contact string `json:"contact,omitempty"`
 	// LogOrigin names the event's audit log in its checkpoints, e.g.

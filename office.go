@@ -246,6 +246,8 @@ type txn struct {
 	// skipAudit leaves the operation unaudited (set by operations that
 	// append their own entries).
 	skipAudit bool
+	// rows counts what an export wrote.
+	rows int
 }
 
 func (t *txn) state() State { return State(t.ev.State) }

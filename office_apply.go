@@ -48,11 +48,18 @@ type prepared struct {
 // prepare validates a form and seals its personal data. Only the receipt
 // number is left to allocate inside the transaction.
 func (o *Office) prepare(ctx context.Context, ch applicant.Channel, f applicant.Form, lang language.Tag) (*prepared, error) {
-	s := o.cfg.Schema
-	a, err := s.Validate(ch, f)
+	a, err := o.cfg.Schema.Validate(ch, f)
 	if err != nil {
 		return nil, err
 	}
+	return o.seal(ctx, a, lang)
+}
+
+// seal seals a validated application's personal data and computes its
+// blind indexes.
+func (o *Office) seal(ctx context.Context, a *applicant.Application, lang language.Tag) (*prepared, error) {
+	s := o.cfg.Schema
+	ch := a.Channel
 	now := o.now()
 	id, err := applicant.NewID(now, o.rand)
 	if err != nil {
@@ -204,8 +211,14 @@ func (o *Office) ApplyPostcards(ctx context.Context, acc Access, forms []applica
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	return o.storePostcards(ctx, "ApplyPostcards", acc, preps)
+}
+
+// storePostcards stores prepared postcard applications in one audited
+// transaction: all of them, or none if any person is already in the event.
+func (o *Office) storePostcards(ctx context.Context, op string, acc Access, preps []*prepared) ([]*Receipt, error) {
 	var out []*Receipt
-	c := call{op: "ApplyPostcards", access: acc, action: audit.ActionImport, states: []State{StateOpen},
+	c := call{op: op, access: acc, action: audit.ActionImport, states: []State{StateOpen},
 		purposes: []applicant.Purpose{applicant.PurposeReception}}
 	err := o.do(ctx, c, func(t *txn) error {
 		out = out[:0]
