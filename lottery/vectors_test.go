@@ -316,3 +316,25 @@ func TestReferenceImplementation(t *testing.T) {
 	require.NoError(t, runErr, "reference.py reported a mismatch")
 	require.Equal(t, len(files), seen)
 }
+
+// TestReferenceImplementationDetectsDifferences: the Python program is not
+// vacuous — given a record with one key changed, it reports the order as
+// different and exits non-zero.
+func TestReferenceImplementationDetectsDifferences(t *testing.T) {
+	t.Parallel()
+	python, err := exec.LookPath("python3")
+	require.NoError(t, err, "python3 is required to check the lottery against its specification")
+	rec := readRecord(t, filepath.Join(vectorDir, "random-300.json"))
+	rec.Order[7].Key[0] ^= 0xff
+	path := filepath.Join(t.TempDir(), "tampered.json")
+	require.NoError(t, os.WriteFile(path, marshalRecord(t, rec), 0o644))
+	out, err := exec.Command(python, "testdata/reference.py", path).Output()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	require.Equal(t, 1, exit.ExitCode())
+	var res struct {
+		Mismatches []string `json:"mismatches"`
+	}
+	require.NoError(t, json.Unmarshal(out, &res))
+	require.Equal(t, []string{"order"}, res.Mismatches)
+}
