@@ -288,6 +288,9 @@ func (o *Office) Withdraw(ctx context.Context, receipt string) (*consent.Withdra
 				return err
 			}
 			entries = append(entries, more...)
+			if err := t.save(""); err != nil { // the draw record changed
+				return err
+			}
 		}
 		if err := tx.DeleteApplication(ctx, o.id, row.ID); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,10 +17,12 @@ import (
 	"github.com/kuji-go/kuji/adapters"
 	"github.com/kuji-go/kuji/adapters/memory"
 	"github.com/kuji-go/kuji/adapters/pgp"
+	"github.com/kuji-go/kuji/adapters/smtp"
 	"github.com/kuji-go/kuji/applicant"
 	"github.com/kuji-go/kuji/audit"
 	"github.com/kuji-go/kuji/internal/refevent"
 	"github.com/kuji-go/kuji/internal/seal"
+	"github.com/kuji-go/kuji/lottery"
 )
 
 // clock is a fake clock the tests move by hand.
@@ -160,4 +163,124 @@ func TestDuplicatePersonIsRefused(t *testing.T) {
 	var es applicant.Errors
 	require.ErrorAs(t, err, &es, "a non-resident representative")
 	require.True(t, errors.Is(err, applicant.ErrIneligible))
+}
+
+// A person who withdraws is erased at once — and only they are — and a
+// seat they held goes to the next group on the waitlist.
+func TestWithdrawErasesAndPromotes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ev := refevent.LiveSite(1, 4) // three slots of four seats: most groups wait
+	r := memoryRig(t, ev)
+	o := r.office
+	require.NoError(t, o.Open(ctx, refevent.Boss))
+	p := refevent.NewPeople(o.Config().Schema, 21)
+	var receipts []string
+	for range 20 {
+		f := p.Form(2)
+		rec, err := o.Apply(ctx, f, language.Japanese)
+		require.NoError(t, err)
+		receipts = append(receipts, string(rec.Number))
+	}
+	// Withdrawn before the draw: gone from the draw's input.
+	_, err := o.Withdraw(ctx, receipts[0])
+	require.NoError(t, err)
+	reception := refevent.As(refevent.Reception, applicant.PurposeReception)
+	_, err = o.View(ctx, reception, receipts[0])
+	require.ErrorIs(t, err, kuji.ErrNotFound)
+	_, err = o.View(ctx, reception, receipts[1])
+	require.NoError(t, err, "only the withdrawn person's data goes")
+
+	require.NoError(t, o.Close(ctx, refevent.Boss))
+	c, err := o.Commit(ctx, refevent.Boss, []string{"beacon"}, nil)
+	require.NoError(t, err)
+	require.Equal(t, 19, c.Entries)
+	_, err = o.Draw(ctx, refevent.Boss, lottery.SeedMaterial{Sources: []lottery.Source{{Name: "beacon", Values: []string{"99"}}}})
+	require.NoError(t, err)
+	require.NoError(t, o.Notify(ctx, refevent.Boss))
+
+	results, err := o.Results(ctx)
+	require.NoError(t, err)
+	var winner kuji.Result
+	waiting := 0
+	for _, res := range results {
+		switch res.Outcome {
+		case applicant.Won:
+			if winner.Receipt == "" {
+				winner = res
+			}
+		case applicant.Waitlisted:
+			waiting++
+		}
+	}
+	require.NotEmpty(t, winner.Receipt)
+	require.Positive(t, waiting)
+	w, err := o.Withdraw(ctx, winner.Receipt)
+	require.NoError(t, err)
+	require.True(t, w.All)
+
+	rec, err := o.DrawRecord(ctx)
+	require.NoError(t, err)
+	require.NoError(t, lottery.Verify(rec))
+	require.NotEmpty(t, rec.Events, "the withdrawal freed the seat as a recorded event")
+	require.Equal(t, winner.Receipt, rec.Events[0].Entry)
+	after, err := o.Results(ctx)
+	require.NoError(t, err)
+	for _, res := range after {
+		if res.Receipt == winner.Receipt {
+			require.NotEqual(t, applicant.Won, res.Outcome, "the withdrawn entry holds no seat")
+		}
+	}
+	assertCapacity(t, ev, rec)
+
+	// The promoted group is told.
+	promoted := rec.Events[0].Promoted
+	require.NotEmpty(t, promoted, "the freed seat went to a waitlisted group")
+	{
+		outbox := t.TempDir()
+		dir, err := smtp.OpenDir(outbox, &smtp.Options{From: "no-reply@example.jp"})
+		require.NoError(t, err)
+		_, err = o.Dispatch(ctx, refevent.As(refevent.Notifier, applicant.PurposeNotification), dir, &smtp.DispatcherOptions{Rate: 1e9})
+		require.NoError(t, err)
+		files, err := filepath.Glob(filepath.Join(outbox, "*promoted*"))
+		require.NoError(t, err)
+		require.Len(t, files, len(promoted))
+	}
+
+	// The withdrawal is audited as the applicant's own act.
+	found := false
+	require.NoError(t, o.AuditEntries(ctx, func(_ int64, e audit.Entry) error {
+		if e.Action == audit.ActionWithdraw && e.Subjects[0] == winner.Receipt {
+			found = e.Role == audit.RoleApplicant
+		}
+		return nil
+	}))
+	require.True(t, found)
+}
+
+// The reception desk finds an application by phone number however it is
+// typed, through the blind index; the search is audited.
+func TestFindByPhone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := memoryRig(t, refevent.LiveSite(1, 10))
+	o := r.office
+	require.NoError(t, o.Open(ctx, refevent.Boss))
+	p := refevent.NewPeople(o.Config().Schema, 8)
+	f := p.Form(1)
+	rec, err := o.Apply(ctx, f, language.Japanese)
+	require.NoError(t, err)
+	_, err = o.Apply(ctx, p.Form(1), language.Japanese)
+	require.NoError(t, err)
+
+	reception := refevent.As(refevent.Reception, applicant.PurposeReception)
+	typed := refevent.Disguise(f).Representative.Phone // full-width digits, other dashes
+	got, err := o.Find(ctx, reception, applicant.KindPhone, typed)
+	require.NoError(t, err)
+	require.Equal(t, []string{string(rec.Number)}, got)
+	got, err = o.Find(ctx, reception, applicant.KindPhone, "090-0000-0000")
+	require.NoError(t, err)
+	require.Empty(t, got)
+	_, err = o.Find(ctx, refevent.As(refevent.Tracer, applicant.PurposeInfectionTracing), applicant.KindPhone, typed)
+	require.ErrorIs(t, err, kuji.ErrNotPermitted)
 }
