@@ -91,6 +91,10 @@ func (o *Office) seal(ctx context.Context, a *applicant.Application, lang langua
 		return nil, err
 	}
 	for _, k := range ids {
+		if o.reviewRule(k.Rule) {
+			row.Search = append(row.Search, adapters.BlindKey{Kind: reviewKind, MAC: k.MAC})
+			continue
+		}
 		row.Identity = append(row.Identity, k.MAC)
 	}
 	search, err := s.SearchKeys(a, secret)
@@ -102,6 +106,19 @@ func (o *Office) seal(ctx context.Context, a *applicant.Application, lang langua
 		row.Search = append(row.Search, adapters.BlindKey{Kind: string(k.Kind), MAC: k.MAC})
 	}
 	return &prepared{app: a, row: row, lang: lang, personal: len(plain)}, nil
+}
+
+// reviewKind is the search-key kind of identity keys whose clashes are
+// reviewed rather than refused (applicant.IdentityRule.Review).
+const reviewKind = "identity-review"
+
+func (o *Office) reviewRule(name string) bool {
+	for _, r := range o.cfg.Schema.Identity {
+		if r.Name == name {
+			return r.Review
+		}
+	}
+	return false
 }
 
 // insert allocates the receipt number and stores the application with its

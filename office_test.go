@@ -71,13 +71,13 @@ var sharedSigner = sync.OnceValue(func() *pgp.Key {
 	return k
 })
 
-func newRig(t *testing.T, ev kuji.Event, store adapters.Store, keys adapters.KeyStore) *rig {
+func newRig(t testing.TB, ev kuji.Event, store adapters.Store, keys adapters.KeyStore) *rig {
 	t.Helper()
 	return newRigAt(t, ev, store, keys, start)
 }
 
 // newRigAt makes the event at time at, designating its staff from then.
-func newRigAt(t *testing.T, ev kuji.Event, store adapters.Store, keys adapters.KeyStore, at time.Time) *rig {
+func newRigAt(t testing.TB, ev kuji.Event, store adapters.Store, keys adapters.KeyStore, at time.Time) *rig {
 	t.Helper()
 	ctx := context.Background()
 	skey, vkey, err := audit.GenerateKey(rand.Reader, ev.LogOrigin)
@@ -283,4 +283,43 @@ func TestFindByPhone(t *testing.T) {
 	require.Empty(t, got)
 	_, err = o.Find(ctx, refevent.As(refevent.Tracer, applicant.PurposeInfectionTracing), applicant.KindPhone, typed)
 	require.ErrorIs(t, err, kuji.ErrNotPermitted)
+}
+
+// Two different people may share a name and an age: the live site's
+// companion rule is reviewed, not refused, and a handler settles it.
+func TestNameAndAgeClashIsReviewed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := memoryRig(t, refevent.LiveSite(1, 10))
+	o := r.office
+	require.NoError(t, o.Open(ctx, refevent.Boss))
+	p := refevent.NewPeople(o.Config().Schema, 4)
+	a, b := p.Form(1), p.Form(1)
+	twin := applicant.CompanionForm{Name: "佐藤 太郎", Age: "40"}
+	a.Companions = []applicant.CompanionForm{twin}
+	b.Companions = []applicant.CompanionForm{twin}
+	ra, err := o.Apply(ctx, a, language.Japanese)
+	require.NoError(t, err)
+	rb, err := o.Apply(ctx, b, language.Japanese)
+	require.NoError(t, err, "two groups may each bring a 40-year-old 佐藤 太郎")
+	c := p.Form(1)
+	_, err = o.Apply(ctx, c, language.Japanese)
+	require.NoError(t, err)
+
+	reception := refevent.As(refevent.Reception, applicant.PurposeReception)
+	groups, err := o.PossibleDuplicates(ctx, reception)
+	require.NoError(t, err)
+	require.Equal(t, [][]string{{string(ra.Number), string(rb.Number)}}, groups)
+
+	require.NoError(t, o.Disqualify(ctx, reception, string(rb.Number)))
+	groups, err = o.PossibleDuplicates(ctx, reception)
+	require.NoError(t, err)
+	require.Empty(t, groups)
+	_, err = o.View(ctx, reception, string(rb.Number))
+	require.ErrorIs(t, err, kuji.ErrNotFound, "the disqualified application is erased")
+	require.ErrorIs(t, o.Disqualify(ctx, refevent.As(refevent.CheckIn, applicant.PurposeCheckIn), string(ra.Number)), kuji.ErrNotPermitted)
+
+	// The representative's own rule (name and phone) still refuses.
+	_, err = o.Apply(ctx, refevent.Disguise(a), language.Japanese)
+	require.ErrorIs(t, err, kuji.ErrDuplicate)
 }

@@ -147,8 +147,9 @@ type ApplicationReader interface {
 	// identity blind index.
 	HasIdentity(ctx context.Context, event string, mac []byte) (bool, error)
 	// ListApplications calls fn for each matching application of the event
-	// in receipt-number order. An error from fn stops the listing and is
-	// returned.
+	// in receipt-number order, with its identity and search keys and the
+	// sealed blobs of the filter's classes. An error from fn stops the
+	// listing and is returned.
 	ListApplications(ctx context.Context, event string, f ApplicationFilter, fn func(Application) error) error
 }
 

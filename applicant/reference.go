@@ -105,7 +105,9 @@ func LiveSiteSchema() *Schema {
 		MaxPreferences: 3,
 		Identity: []IdentityRule{
 			{Name: "name+phone", Fields: []Field{FieldName, FieldPhone}},
-			{Name: "name+age", Fields: []Field{FieldName, FieldAge}},
+			// Companions give only a name and an age: a clash may be two
+			// people, so it is reviewed, not refused.
+			{Name: "name+age", Fields: []Field{FieldName, FieldAge}, Review: true},
 		},
 		Eligibility: Eligibility{
 			ResidentOnly: true,

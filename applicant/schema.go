@@ -96,6 +96,13 @@ type IdentityRule struct {
 	// stand for the companion's own fields; a rule with any other field
 	// gives companions no key.
 	Fields []Field `json:"fields"`
+	// Review marks a rule whose fields do not single out one person (a
+	// name and an age: two different people may share both). Its keys are
+	// not refused on a clash: the Office keeps them as search keys and
+	// lists the applications that share one for a handler to check
+	// (possible duplicates), so two different people are never turned
+	// away by the rule.
+	Review bool `json:"review,omitempty"`
 }
 
 // LotteryRules map participant categories to lottery tiers and weights

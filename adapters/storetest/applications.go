@@ -94,6 +94,10 @@ func testApplicationRoundTrip(t *testing.T, h Harness) {
 		return tx.ListApplications(bg(), "ev-1", adapters.ApplicationFilter{}, func(a adapters.Application) error {
 			require.Empty(t, a.Sealed, "no classes requested, none loaded")
 			require.NotEmpty(t, a.Prefs)
+			if a.ID == want.ID {
+				require.Equal(t, want.Identity, a.Identity, "a listing carries the identity keys")
+				require.Equal(t, want.Search, a.Search, "and the search keys, in order")
+			}
 			return nil
 		})
 	})
