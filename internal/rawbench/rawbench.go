@@ -105,7 +105,7 @@ func Postgres(ctx context.Context, dsn, schema string) (Inserter, error) {
 }
 
 type pgRaw struct {
-	pool                         *pgxpool.Pool
+	pool                        *pgxpool.Pool
 	app, blob, id, key, consent string
 }
 
