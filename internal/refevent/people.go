@@ -83,13 +83,24 @@ func (p *People) Form(maxGroup int) applicant.Form {
 		f.Category = []string{"在住", "在勤", "在学"}[p.r.IntN(3)]
 		return f
 	}
-	for range p.r.IntN(max(maxGroup, 1)) {
-		c := applicant.CompanionForm{}
-		sn := surnames[p.r.IntN(len(surnames))]
-		gn := givenNames[p.r.IntN(len(givenNames))]
-		c.Name = sn.kanji + " " + gn.kanji
+	// Companions are family: the representative's surname and given names
+	// of their own, so no two people of a group share a name.
+	family, own, _ := strings.Cut(f.Representative.Name, " ")
+	var familyKana string
+	for _, sn := range surnames {
+		if sn.kanji == family {
+			familyKana = sn.kana
+		}
+	}
+	names := p.r.Perm(len(givenNames))
+	for _, i := range names[:p.r.IntN(max(maxGroup, 1))] {
+		gn := givenNames[i]
+		if gn.kanji == own {
+			continue
+		}
+		c := applicant.CompanionForm{Name: family + " " + gn.kanji}
 		if p.collects(applicant.FieldCompanionNameKana) {
-			c.NameKana = sn.kana + " " + gn.kana
+			c.NameKana = familyKana + " " + gn.kana
 		}
 		if p.r.IntN(5) == 0 {
 			c.Infant, c.Age = "1", fmt.Sprint(p.r.IntN(4))
