@@ -3,6 +3,7 @@ package consent
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 
@@ -13,13 +14,19 @@ import (
 // from language.ParseAcceptLanguage): English when they prefer it over
 // Japanese, Japanese otherwise, the ward's language being the default.
 func Match(prefs ...language.Tag) language.Tag {
-	m := language.NewMatcher([]language.Tag{language.Japanese, language.English})
-	_, i, conf := m.Match(prefs...)
+	_, i, conf := noticeLanguages().Match(prefs...)
 	if i == 1 && conf != language.No {
 		return language.English
 	}
 	return language.Japanese
 }
+
+// noticeLanguages is the matcher of the notice's languages. Building one
+// costs more than a whole intake's validation, so it is built once; a
+// Matcher is immutable and safe for concurrent use.
+var noticeLanguages = sync.OnceValue(func() language.Matcher {
+	return language.NewMatcher([]language.Tag{language.Japanese, language.English})
+})
 
 type words struct {
 	heading, controller, processor, purposes, recipients, retention, contact, version string
