@@ -3,103 +3,33 @@ package audit
 import (
 	"slices"
 	"time"
+
+	"github.com/kuji-go/kuji/internal/ident"
 )
 
-// The checks below are deliberately narrow: an audit entry holds
-// identifiers and codes, and anything that does not look like one is
-// refused, so a personal value passed in the wrong argument never reaches
-// the log. Each returns "" when s passes, and ReasonMissing for "" so the
-// caller decides whether the field is optional.
+// The checks below are deliberately narrow (see internal/ident): an audit
+// entry holds identifiers and codes, and anything that does not look like
+// one is refused, so a personal value passed in the wrong argument never
+// reaches the log. Each returns "" when s passes, and ReasonMissing for ""
+// so the caller decides whether the field is optional.
 
-const (
-	maxIDLen       = 128
-	maxCodeLen     = 64
-	maxCategoryLen = 128
-	// An identifier with no letter and fewer digits than this cannot be
-	// told apart from a phone number (at most 15 digits in E.164), a postal
-	// code, a date or a card number (at most 19 digits). A UUID has 32.
-	minBareDigits = 20
+var (
+	idReasons       = [...]Reason{ident.OK: "", ident.Missing: ReasonMissing, ident.Malformed: ReasonNotIdentifier, ident.LooksPersonal: ReasonLooksPersonal}
+	codeReasons     = [...]Reason{ident.OK: "", ident.Missing: ReasonMissing, ident.Malformed: ReasonNotCode, ident.LooksPersonal: ReasonNotCode}
+	categoryReasons = [...]Reason{ident.OK: "", ident.Missing: ReasonMissing, ident.Malformed: ReasonNotCategory, ident.LooksPersonal: ReasonNotCategory}
 )
 
-// checkID accepts pseudonymous identifiers: receipt numbers ("LS-000123-7"),
-// UUIDs, actor and event IDs. ASCII letters, digits and . _ : - only,
-// starting with a letter or digit, at most 128 bytes, and not digits and
-// separators alone unless long enough to be no phone number or date.
-func checkID(s string) Reason {
-	if s == "" {
-		return ReasonMissing
-	}
-	if len(s) > maxIDLen || !isAlnum(s[0]) {
-		return ReasonNotIdentifier
-	}
-	letters, digits := 0, 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case isLetter(c):
-			letters++
-		case isDigit(c):
-			digits++
-		case c == '.' || c == '_' || c == ':' || c == '-':
-		default:
-			return ReasonNotIdentifier
-		}
-	}
-	if letters == 0 && digits < minBareDigits {
-		return ReasonLooksPersonal
-	}
-	return ""
-}
+// checkID accepts pseudonymous identifiers: receipt numbers, UUIDs, actor
+// and event IDs ([ident.ID]).
+func checkID(s string) Reason { return idReasons[ident.ID(s)] }
 
-// checkCode accepts codes: purposes, reason codes, data classes.
-// A lower-case letter, then lower-case letters, digits and . _ -; at most
-// 64 bytes.
-func checkCode(s string) Reason {
-	if s == "" {
-		return ReasonMissing
-	}
-	if len(s) > maxCodeLen || !isLower(s[0]) {
-		return ReasonNotCode
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !isLower(c) && !isDigit(c) && c != '.' && c != '_' && c != '-' {
-			return ReasonNotCode
-		}
-	}
-	return ""
-}
+// checkCode accepts codes: purposes, reason codes, data classes
+// ([ident.Code]).
+func checkCode(s string) Reason { return codeReasons[ident.Code(s)] }
 
-// checkCategory accepts field categories: dot-separated words, each a
-// lower-case letter followed by lower-case letters, digits, _ and -; at
-// most 128 bytes. For example "user.contact.phone".
-func checkCategory(s string) Reason {
-	if s == "" {
-		return ReasonMissing
-	}
-	if len(s) > maxCategoryLen {
-		return ReasonNotCategory
-	}
-	start := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case start:
-			if !isLower(c) {
-				return ReasonNotCategory
-			}
-			start = false
-		case c == '.':
-			start = true
-		case !isLower(c) && !isDigit(c) && c != '_' && c != '-':
-			return ReasonNotCategory
-		}
-	}
-	if start { // trailing dot
-		return ReasonNotCategory
-	}
-	return ""
-}
+// checkCategory accepts field categories such as "user.contact.phone"
+// ([ident.Category]).
+func checkCategory(s string) Reason { return categoryReasons[ident.Category(s)] }
 
 // checkFingerprint accepts OpenPGP fingerprints as gpg prints them:
 // 40 (v4) or 64 (v5, v6) upper-case hexadecimal digits.
@@ -130,10 +60,7 @@ func checkTime(t time.Time) Reason {
 	return ""
 }
 
-func isLower(c byte) bool  { return 'a' <= c && c <= 'z' }
-func isLetter(c byte) bool { return isLower(c) || 'A' <= c && c <= 'Z' }
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
-func isAlnum(c byte) bool  { return isLetter(c) || isDigit(c) }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // Validate checks every field of e and returns an [ErrorList] of
 // [*EntryError] listing every problem, or nil.

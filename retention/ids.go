@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/kuji-go/kuji/internal/ident"
 )
 
 // The checks below are deliberately narrow: what this package writes into
@@ -12,61 +14,30 @@ import (
 // anything that does not look like one is refused so that a personal value
 // passed by mistake never reaches a certificate or a log.
 
-const (
-	maxClassLen = 64
-	maxIDLen    = 128
-	maxTextLen  = 200 // characters
-	// An identifier without a letter and with fewer digits than this
-	// cannot be told apart from a phone number, postal code or date; a
-	// UUID written without letters would have 32.
-	minBareDigits = 20
-)
+const maxTextLen = 200 // characters
 
-// checkClass accepts data class names: a lower-case letter, then
-// lower-case letters, digits and . _ -; at most 64 bytes. They are the
-// codes the audit log accepts as data classes.
+// checkClass accepts data class names: the codes the audit log accepts as
+// data classes ([ident.Code]).
 func checkClass(s string) Reason {
-	if s == "" {
+	switch ident.Code(s) {
+	case ident.OK:
+		return ""
+	case ident.Missing:
 		return ReasonMissing
 	}
-	if len(s) > maxClassLen || !isLower(s[0]) {
-		return ReasonNotClass
-	}
-	for i := 1; i < len(s); i++ {
-		if c := s[i]; !isLower(c) && !isDigit(c) && c != '.' && c != '_' && c != '-' {
-			return ReasonNotClass
-		}
-	}
-	return ""
+	return ReasonNotClass
 }
 
 // checkID accepts pseudonymous identifiers (receipt numbers, record IDs,
-// actor and event IDs), as the audit log does: ASCII letters, digits and
-// . _ : -, starting with a letter or digit, at most 128 bytes, and not
-// digits and separators alone unless too long to be a phone number.
+// actor and event IDs) exactly as the audit log does ([ident.ID]).
 func checkID(s string) Reason {
-	if s == "" {
+	switch ident.ID(s) {
+	case ident.OK:
+		return ""
+	case ident.Missing:
 		return ReasonMissing
 	}
-	if len(s) > maxIDLen || !isAlnum(s[0]) {
-		return ReasonNotIdentifier
-	}
-	letters, digits := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case isLetter(c):
-			letters++
-		case isDigit(c):
-			digits++
-		case c == '.' || c == '_' || c == ':' || c == '-':
-		default:
-			return ReasonNotIdentifier
-		}
-	}
-	if letters == 0 && digits < minBareDigits {
-		return ReasonNotIdentifier
-	}
-	return ""
+	return ReasonNotIdentifier
 }
 
 // checkText accepts the short free texts a certificate carries (the event's
@@ -96,8 +67,7 @@ func safeClass(class string) string {
 	return class
 }
 
-func isLower(c byte) bool  { return 'a' <= c && c <= 'z' }
-func isLetter(c byte) bool { return isLower(c) || 'A' <= c && c <= 'Z' }
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 func isAlnum(c byte) bool  { return isLetter(c) || isDigit(c) }
 
