@@ -7,11 +7,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/kuji-go/kuji/internal/migrations"
 )
 
 // migrationFiles holds the numbered schema changes, NNNN_what.sql, applied
@@ -20,37 +18,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = migrations.Migration
 
-// loadMigrations returns the embedded migrations in order, checking that
-// they are numbered 1, 2, 3, ... without gaps.
+// loadMigrations returns the embedded migrations in order, checked to be
+// numbered 1, 2, 3, ... without gaps.
 func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, p := range names { // fs.Glob returns names sorted
-		base := path.Base(p)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || len(num) != 4 {
-			return nil, fmt.Errorf("kuji/postgres: migration %s: want NNNN_name.sql", base)
-		}
-		if v != len(ms)+1 {
-			return nil, fmt.Errorf("kuji/postgres: migration %s: want version %d", base, len(ms)+1)
-		}
-		text, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: strings.TrimSuffix(base, ".sql"), sql: string(text)})
-	}
-	return ms, nil
+	return migrations.Load(fsys, "kuji/postgres")
 }
 
 // advisoryKey derives a 64-bit advisory lock key (or log ID) from a domain
@@ -117,11 +90,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms[current:] {
 		// Several statements in one file: only the simple protocol runs them.
-		if _, err := ptx.Exec(ctx, m.sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-			return translate(ctx, "migrate: "+m.name, err)
+		if _, err := ptx.Exec(ctx, m.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
+			return translate(ctx, "migrate: "+m.Name, err)
 		}
-		if _, err := ptx.Exec(ctx, s.q("INSERT INTO {s}.kuji_migrations (version, name) VALUES ($1, $2)"), m.version, m.name); err != nil {
-			return translate(ctx, "migrate: "+m.name, err)
+		if _, err := ptx.Exec(ctx, s.q("INSERT INTO {s}.kuji_migrations (version, name) VALUES ($1, $2)"), m.Version, m.Name); err != nil {
+			return translate(ctx, "migrate: "+m.Name, err)
 		}
 	}
 	if err := ptx.Commit(ctx); err != nil {

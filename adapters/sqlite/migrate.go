@@ -6,10 +6,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/kuji-go/kuji/internal/migrations"
 )
 
 // migrationFiles holds the schema as numbered SQL files, applied in order.
@@ -18,37 +17,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = migrations.Migration
 
-// loadMigrations reads NNNN_name.sql files from fsys and checks that they
-// are numbered 1, 2, 3, ... without gaps.
+// loadMigrations returns the embedded migrations in order, checked to be
+// numbered 1, 2, 3, ... without gaps.
 func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names { // fs.Glob returns names in lexical order
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || len(num) != 4 {
-			return nil, fmt.Errorf("kuji/sqlite: migration %s is not named NNNN_name.sql", base)
-		}
-		if v != len(ms)+1 {
-			return nil, fmt.Errorf("kuji/sqlite: migration %s: expected number %04d", base, len(ms)+1)
-		}
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	return ms, nil
+	return migrations.Load(fsys, "kuji/sqlite")
 }
 
 // schemaTable is the library-owned record of applied migrations.
@@ -86,11 +60,11 @@ func applyMigrations(ctx context.Context, db *sql.DB, ms []migration) error {
 		return fmt.Errorf("%w: database at version %d, this kuji knows up to %d", ErrSchemaTooNew, current, len(ms))
 	}
 	for _, m := range ms[current:] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("kuji/sqlite: migration %s: %w", m.name, translate(err, "migrate"))
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("kuji/sqlite: migration %s: %w", m.Name, translate(err, "migrate"))
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO kuji_schema (version, name, applied) VALUES (?, ?, ?)",
-			m.version, m.name, time.Now().UnixMicro()); err != nil {
+			m.Version, m.Name, time.Now().UnixMicro()); err != nil {
 			return translate(err, "migrate")
 		}
 	}
