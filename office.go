@@ -314,15 +314,24 @@ func (o *Office) do(ctx context.Context, c call, fn func(t *txn) error) error {
 
 // load reads the event's row and record.
 func (o *Office) load(ctx context.Context, tx adapters.Tx) (*txn, error) {
-	ev, err := tx.Event(ctx, o.id)
+	ev, rec, err := o.readRecord(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
+	return &txn{ctx: ctx, o: o, tx: tx, ev: ev, rec: rec, now: o.now()}, nil
+}
+
+// readRecord reads the event's row and decodes its record.
+func (o *Office) readRecord(ctx context.Context, tx adapters.ReadTx) (adapters.Event, *record, error) {
+	ev, err := tx.Event(ctx, o.id)
+	if err != nil {
+		return ev, nil, err
+	}
 	var rec record
 	if err := json.Unmarshal(ev.Data, &rec); err != nil {
-		return nil, fmt.Errorf("kuji: event record: %w: %v", adapters.ErrCorrupt, err)
+		return ev, nil, fmt.Errorf("kuji: event record: %w: %v", adapters.ErrCorrupt, err)
 	}
-	return &txn{ctx: ctx, o: o, tx: tx, ev: ev, rec: &rec, now: o.now()}, nil
+	return ev, &rec, nil
 }
 
 // save writes the record and the new state (if any), checking that nobody

@@ -331,13 +331,9 @@ type Result struct {
 func (o *Office) Results(ctx context.Context) ([]Result, error) {
 	var out []Result
 	err := o.store.View(ctx, func(tx adapters.ReadTx) error {
-		ev, err := tx.Event(ctx, o.id)
+		ev, _, err := o.readRecord(ctx, tx)
 		if err != nil {
 			return err
-		}
-		var rec record
-		if err := json.Unmarshal(ev.Data, &rec); err != nil {
-			return fmt.Errorf("kuji: event record: %w", adapters.ErrCorrupt)
 		}
 		if State(ev.State).index() < StateDrawn.index() {
 			return &Error{Op: "Results", Reason: ReasonState, State: State(ev.State)}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 
@@ -58,13 +57,9 @@ func (o *Office) Report(ctx context.Context, acc Access) (*retention.Aggregates,
 func (o *Office) Aggregates(ctx context.Context) (*retention.Aggregates, error) {
 	var out *retention.Aggregates
 	err := o.store.View(ctx, func(tx adapters.ReadTx) error {
-		ev, err := tx.Event(ctx, o.id)
+		ev, rec, err := o.readRecord(ctx, tx)
 		if err != nil {
 			return err
-		}
-		var rec record
-		if err := json.Unmarshal(ev.Data, &rec); err != nil {
-			return fmt.Errorf("kuji: event record: %w", adapters.ErrCorrupt)
 		}
 		if rec.Aggregates == nil {
 			return &Error{Op: "Aggregates", Reason: ReasonState, State: State(ev.State)}
@@ -166,13 +161,9 @@ func (o *Office) counts(ctx context.Context, tx adapters.ReadTx) (map[string]int
 func (o *Office) Plan(ctx context.Context) (*retention.Plan, error) {
 	var out *retention.Plan
 	err := o.store.View(ctx, func(tx adapters.ReadTx) error {
-		ev, err := tx.Event(ctx, o.id)
+		_, rec, err := o.readRecord(ctx, tx)
 		if err != nil {
 			return err
-		}
-		var rec record
-		if err := json.Unmarshal(ev.Data, &rec); err != nil {
-			return fmt.Errorf("kuji: event record: %w", adapters.ErrCorrupt)
 		}
 		counts, err := o.counts(ctx, tx)
 		if err != nil {
