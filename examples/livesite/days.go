@@ -58,7 +58,7 @@ func (s *site) eventDays(ctx context.Context) error {
 			}
 			coming = append(coming, r)
 		}
-		err := s.parallel(ctx, len(coming), func(ctx context.Context, j int) error {
+		err := demo.Parallel(ctx, s.cfg.workers, len(coming), func(ctx context.Context, j int) error {
 			_, err := s.o.CheckIn(ctx, checkIn, coming[j], sl.ID)
 			return err
 		})

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/kuji-go/kuji"
-	"github.com/kuji-go/kuji/audit"
 	"github.com/kuji-go/kuji/examples/internal/demo"
 	"github.com/kuji-go/kuji/retention"
 )
@@ -95,76 +94,19 @@ func (s *site) purge(ctx context.Context, name string) error {
 // ward asks for at its yearly inspection.
 func (s *site) audit(ctx context.Context) error {
 	s.step("9. Audit")
-	signed, err := s.o.Checkpoint(ctx)
+	a, err := demo.AuditEvent(ctx, s.o, s.keys, s.path("ward"), tCreate, s.clock.Now().Add(time.Second))
 	if err != nil {
 		return err
 	}
-	path := s.path("ward", "checkpoint.txt")
-	if err := demo.WriteFile(path, signed); err != nil {
-		return err
-	}
-	s.file("signed audit checkpoint (the ward keeps it)", path)
-	cp, err := audit.OpenCheckpoint(signed, s.keys.LogVerifier)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	res, err := s.o.VerifyLog(ctx, cp)
-	if err != nil {
-		return err
-	}
-	s.timed("audit log verification (Office.VerifyLog)", int(res.Size), start)
-	s.t.auditEntries = int(res.Size)
-	s.printf("audit log: %s entries, root %s, verified against the signed checkpoint", demo.N(res.Size), cp.Hash)
-
-	byAction := map[string][2]int{} // allowed, refused
-	err = s.o.AuditEntries(ctx, func(_ int64, e audit.Entry) error {
-		c := byAction[string(e.Action)]
-		if e.Outcome == audit.OutcomeAllowed {
-			c[0]++
-		} else {
-			c[1]++
-		}
-		byAction[string(e.Action)] = c
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	var parts []string
-	for _, a := range []audit.Action{audit.ActionView, audit.ActionCheckIn, audit.ActionNotify, audit.ActionExport,
-		audit.ActionImport, audit.ActionContactRecord, audit.ActionContactLookup, audit.ActionPurge} {
-		if c := byAction[string(a)]; c != [2]int{} {
-			parts = append(parts, fmt.Sprintf("%s %s/%d", a, demo.N(c[0]), c[1]))
-		}
-	}
-	s.printf("accesses to personal data (allowed/refused or failed): %s", strings.Join(parts, ", "))
-
-	rep, err := s.o.HandlingReport(ctx, tCreate, s.clock.Now().Add(time.Second))
-	if err != nil {
-		return err
-	}
-	designations, err := s.o.Designations(ctx)
-	if err != nil {
-		return err
-	}
-	var csv, text strings.Builder
-	if err := rep.WriteCSV(&csv, audit.Japanese); err != nil {
-		return err
-	}
-	if err := rep.WriteText(&text, audit.Japanese, designations); err != nil {
-		return err
-	}
-	for p, data := range map[string]string{"handling-report.csv": csv.String(), "handling-report.txt": text.String()} {
-		if err := demo.WriteFile(s.path("ward", p), []byte(data)); err != nil {
-			return err
-		}
-	}
-	s.file("handling-status report (業務に関する報告), CSV", s.path("ward", "handling-report.csv"))
-	s.file("handling-status report, text with the designated staff", s.path("ward", "handling-report.txt"))
-	s.t.denied = len(rep.Denied())
-	s.printf("handling-status report: %d rows by actor, purpose and action; %d refused attempts listed", len(rep.Rows()), s.t.denied)
-	for _, e := range rep.Denied() {
+	s.timed("audit log verification (Office.VerifyLog)", int(a.Entries), time.Now().Add(-a.Took))
+	s.t.auditEntries, s.t.denied = int(a.Entries), len(a.Denied)
+	s.file("signed audit checkpoint (the ward keeps it)", a.CheckpointFile)
+	s.file("handling-status report (業務に関する報告), CSV", a.ReportCSV)
+	s.file("handling-status report, text with the designated staff", a.ReportText)
+	s.printf("audit log: %s entries, root %s, verified against the signed checkpoint", demo.N(a.Entries), a.Checkpoint.Hash)
+	s.printf("accesses to personal data (allowed/refused or failed): %s", a.Accesses())
+	s.printf("handling-status report: %d rows by actor, purpose and action; %d refused attempts listed", a.Rows, len(a.Denied))
+	for _, e := range a.Denied {
 		s.printf("  refused: %s (%s, purpose %q) %s %s: %s", e.Actor, e.Role, e.Purpose, e.Action, strings.Join(e.Subjects, " "), e.Reason)
 	}
 	return nil

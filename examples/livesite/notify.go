@@ -162,7 +162,7 @@ func (s *site) confirmations(ctx context.Context) error {
 	}
 	start := time.Now()
 	progress := demo.NewProgress(s.cfg.progress, "confirmations", len(confirm), 1000)
-	err = s.parallel(ctx, len(confirm), func(ctx context.Context, i int) error {
+	err = demo.Parallel(ctx, s.cfg.workers, len(confirm), func(ctx context.Context, i int) error {
 		defer progress.Add(1)
 		return s.o.Confirm(ctx, confirm[i].Receipt, confirm[i].Slots[0])
 	})
@@ -226,33 +226,4 @@ func (s *site) confirmations(ctx context.Context) error {
 	}
 	s.printf("%s promotion messages sent; %d promoted postcard applicants are told by post", demo.N(sum.Sent), promotedPostcards)
 	return nil
-}
-
-// parallel calls fn(0..n-1) from several goroutines and returns the first
-// error.
-func (s *site) parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range s.cfg.workers {
-		wg.Go(func() {
-			for i := range next {
-				if err := fn(ctx, i); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
-feed:
-	for i := range n {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	return context.Cause(ctx)
 }

@@ -75,7 +75,7 @@ type tally struct {
 	rejected              map[string]int
 	rejectedText          map[string]string // reason code -> English message
 	rejectedPostcardRows  int
-	entries, seats        int
+	entries               int
 	won, waitlisted, lost int
 	sent, postal          int
 	confirmed, declined   int
