@@ -49,10 +49,31 @@ func (s *Store) Compact(ctx context.Context) error {
 	if err := s.checkpoint(ctx); err != nil {
 		return err
 	}
-	if _, err := s.wdb.ExecContext(ctx, "VACUUM"); err != nil {
+	if err := s.inMemoryTemp(ctx, func() error {
+		_, err := s.wdb.ExecContext(ctx, "VACUUM")
+		return err
+	}); err != nil {
 		return s.translate(err, "vacuum")
 	}
 	return s.checkpoint(ctx)
+}
+
+// inMemoryTemp runs fn with temp_store=MEMORY on the writer, so that
+// VACUUM builds its copy of the database in memory and leaves no copy in a
+// temporary file. The rest of the time temp_store is FILE: a statement
+// sub-journal then spills to a temporary file past 64 KiB, which keeps a
+// large transaction linear (an in-memory sub-journal is truncated by
+// walking it from the start at every savepoint release, which made a
+// 10,000-application transaction quadratic).
+func (s *Store) inMemoryTemp(ctx context.Context, fn func() error) error {
+	if _, err := s.wdb.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+		return err
+	}
+	err := fn()
+	if _, rerr := s.wdb.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = FILE"); rerr != nil && err == nil {
+		err = rerr
+	}
+	return err
 }
 
 func (s *Store) checkpoint(ctx context.Context) error {
@@ -88,7 +109,10 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("kuji/sqlite: backup: %w", err)
 	}
-	if _, err := s.wdb.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+	if err := s.inMemoryTemp(ctx, func() error {
+		_, err := s.wdb.ExecContext(ctx, "VACUUM INTO ?", abs)
+		return err
+	}); err != nil {
 		f.Close()
 		os.Remove(abs)
 		return s.translate(err, "backup")

@@ -40,8 +40,11 @@
 // sharing the file wait for each other's write lock instead of failing;
 // foreign_keys=ON, which deletes everything keyed to an application with
 // it; secure_delete=ON, so that deleted rows are overwritten with zeros
-// rather than left in free pages; temp_store=MEMORY, so that VACUUM leaves
-// no copy of the data in a temporary file; and synchronous=FULL, which
+// rather than left in free pages; temp_store=FILE, so that a large
+// transaction's statement sub-journal spills to a temporary file instead of
+// growing in memory (where every savepoint release walks it), switched to
+// MEMORY while VACUUM runs so that compaction leaves no copy of the data in
+// a temporary file; and synchronous=FULL, which
 // syncs the log on every commit ([Options.Synchronous] may relax it to
 // NORMAL). Write transactions begin IMMEDIATE, taking the write lock when
 // they start rather than failing half-way.

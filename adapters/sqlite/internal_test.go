@@ -340,7 +340,7 @@ func TestPragmas(t *testing.T) {
 		}
 		want := map[string]any{
 			"journal_mode": "wal", "synchronous": int64(c.sync), "foreign_keys": int64(1),
-			"secure_delete": int64(1), "temp_store": int64(2), "busy_timeout": busy,
+			"secure_delete": int64(1), "temp_store": int64(1), "busy_timeout": busy,
 		}
 		for name, db := range map[string]*sql.DB{"writer": s.wdb, "reader": s.rdb} {
 			for pragma, v := range want {

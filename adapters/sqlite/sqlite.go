@@ -178,7 +178,7 @@ func dsn(path string, o Options, writer bool) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "secure_delete(ON)")
-	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "temp_store(FILE)")
 	syncMode := "FULL"
 	if o.Synchronous == SyncNormal {
 		syncMode = "NORMAL"
