@@ -261,6 +261,7 @@ func (w *walk) erase(ctx context.Context) error {
 	w.printf("erased %s: %s records; the data keys destroyed, rows deleted, database compacted",
 		strings.Join(w.cert.Classes, ", "), demo.N(w.cert.Records))
 	w.printf("certificate %s signed by the contractor; its audit inclusion proof verifies with the log's public key", p.Certificate.ID)
+	w.t.state = string(st)
 	w.printf("event state: %s", st)
 	return nil
 }
@@ -306,7 +307,7 @@ func (w *walk) summary() {
 	line("insurance list rows", "%s", demo.N(t.insurance))
 	line("checked in", "%s (no-shows %s)", demo.N(t.checkedIn), demo.N(t.noShows))
 	line("erased records", "%s (%s)", demo.N(w.cert.Records), strings.Join(w.cert.Classes, ", "))
-	line("final state", "purged")
+	line("final state", "%s", t.state)
 	line("audit log entries", "%s (verified)", demo.N(w.log.Entries))
 	fmt.Fprintf(w.out, "Files (in %s)\n", w.dir)
 	for _, f := range w.files {

@@ -81,6 +81,7 @@ type tally struct {
 	categories                map[string]*course // on the oversubscribed course
 	sent, postal, insurance   int
 	checkedIn, noShows        int
+	state                     string // the event's state at the end
 }
 
 // course counts one course's (or category's) demand and winners.

@@ -61,6 +61,7 @@ func (s *site) erase(ctx context.Context) error {
 	if st != kuji.StatePurged {
 		return fmt.Errorf("the event is %s after the last erasure, not purged", st)
 	}
+	s.t.state = string(st)
 	s.printf("event state: %s — every personal data class erased; the aggregates remain", st)
 	return nil
 }

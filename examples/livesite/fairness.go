@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/kuji-go/kuji/examples/internal/demo"
 	"github.com/kuji-go/kuji/lottery"
@@ -119,8 +120,12 @@ func (s *site) fairness(context.Context) error {
 	s.step("4. Fairness figures (recomputable from draw-record.json)")
 	f := figures(s.record, s.postcards)
 	if len(f.weights) == 1 && len(f.tiers) == 1 {
-		s.printf("all %s entries hold %d ticket(s) in tier %d: the priority order is one uniformly random",
-			demo.N(f.entries), first(f.weights), first(f.tiers))
+		tickets := "tickets"
+		if first(f.weights) == 1 {
+			tickets = "ticket"
+		}
+		s.printf("all %s entries hold %d %s in tier %d: the priority order is one uniformly random",
+			demo.N(f.entries), first(f.weights), tickets, first(f.tiers))
 		s.printf("permutation, so every entry had the same chance (1 in %s) of each place in it", demo.N(f.entries))
 	} else {
 		s.printf("tickets: %v entries by weight; tiers: %v entries by tier", f.weights, f.tiers)
@@ -133,8 +138,8 @@ func (s *site) fairness(context.Context) error {
 		s.printf("  %-10s %8s %9.1f%% %+6.1f %8s %9s", fmt.Sprintf("%d people", k), demo.N(g.entries),
 			100*g.position/float64(g.entries), z(g, f.entries), demo.N(g.won), demo.Pct(g.won, g.entries))
 	}
-	s.printf("  larger groups win less often at the same place in the order: groups are never split,")
-	s.printf("  so a group of 4 needs 4 free seats together in one of its slots")
+	s.printf("  the order treats every size alike; win rates can still differ by size, since groups are")
+	s.printf("  never split: a group of 4 needs 4 seats together in one of the slots it ranked")
 	s.printf("win rate by number of preferences:")
 	for _, k := range slices.Sorted(maps.Keys(f.byPrefs)) {
 		g := f.byPrefs[k]
@@ -151,7 +156,7 @@ func (s *site) fairness(context.Context) error {
 	for i, n := range f.byRank {
 		ranks = append(ranks, fmt.Sprintf("choice %d: %s (%s)", i+1, demo.N(n), demo.Pct(n, f.winners)))
 	}
-	s.printf("winners got their %s", join(ranks))
+	s.printf("winners got their %s", strings.Join(ranks, ", "))
 	s.printf("seats: %s of %s taken (%s); %d of %d slots full", demo.N(f.seats), demo.N(f.capacity),
 		demo.Pct(f.seats, f.capacity), f.fullSlots, f.slots)
 	s.printf("  %s seats left in slots whose waiting groups are all too big for them", demo.N(f.strandedSeats))
@@ -176,15 +181,4 @@ func first(m map[int]int) int {
 		return k
 	}
 	return 0
-}
-
-func join(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
-	}
-	return out
 }

@@ -103,11 +103,11 @@ func (c counting) Notify(ctx context.Context, n smtp.Notification) error {
 }
 
 // dispatch drains the outbox as the notification handler. An outbox
-// directory takes several dispatchers at once; the store hands each message
-// to one of them.
+// directory takes several dispatchers at once (the store hands each message
+// to one of them), which lets SQLite commit their work in groups.
 func (s *site) dispatch(ctx context.Context, n smtp.Notifier, expect int) (smtp.Summary, error) {
 	n = counting{n, demo.NewProgress(s.cfg.progress, "messages", expect, 1000)}
-	workers, rate := 4, math.Inf(1)
+	workers, rate := 8, math.Inf(1)
 	if s.cfg.smtp != "" {
 		workers, rate = 1, s.cfg.smtpRate // one connection, politely
 	}
@@ -151,11 +151,11 @@ func (s *site) confirmations(ctx context.Context) error {
 		if r.Outcome != applicant.Won {
 			continue
 		}
-		switch winners++; winners % 50 {
+		switch winners++; winners % 100 {
 		case 0:
-			decline = append(decline, r) // 2% decline
+			decline = append(decline, r) // 1% decline
 		case 1, 2:
-			silent++ // 4% never answer
+			silent++ // 2% never answer
 		default:
 			confirm = append(confirm, r)
 		}

@@ -84,6 +84,7 @@ type tally struct {
 	checkedIn, noShows    int
 	cards, traced         int
 	auditEntries, denied  int
+	state                 string // the event's state at the end
 }
 
 type file struct{ what, path string }

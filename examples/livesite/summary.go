@@ -69,7 +69,7 @@ func (s *site) summary() error {
 	for i, c := range s.certs {
 		line(fmt.Sprintf("certificate %d", i+1), "%s: %s records", strings.Join(c.Classes, ", "), demo.N(c.Records))
 	}
-	line("final state", "purged")
+	line("final state", "%s", t.state)
 	line("audit log entries", "%s (verified against the signed checkpoint)", demo.N(t.auditEntries))
 	line("refused attempts", "%d", t.denied)
 
