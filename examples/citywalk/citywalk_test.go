@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/mail"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -123,6 +124,44 @@ func TestCityWalk(t *testing.T) {
 		require.False(t, bytes.Contains(db, []byte(r[1])), "an address survived the erasure")
 	}
 	require.NotRegexp(t, `@example\.jp|\b0[5789]0-\d{4}-\d{4}\b`, text)
+
+	// The gpg commands the summary prints work with the real GnuPG, and
+	// gpg reads the same list.
+	gpg := newGPG(t)
+	for _, cmd := range []string{"--import " + filepath.Join(dir, "ward", "contractor.pub.asc"),
+		"--verify " + filepath.Join(dir, "ward", "erasure-certificate.asc"),
+		"--import " + filepath.Join(dir, "ward", "ward.sec.asc")} {
+		require.Contains(t, text, "gpg "+cmd, "the summary prints the command")
+		gpg(strings.Fields(cmd)...)
+	}
+	plain := gpg("--decrypt", filepath.Join(dir, "ward", "insurance.csv.gpg"))
+	back, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(plain, "\uFEFF"))).ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, rows, back)
+}
+
+// newGPG returns a function running the real gpg (GnuPG 2.2) in a
+// throw-away home directory. It fails the test, never skips it, when gpg
+// is missing: CI installs it.
+func newGPG(t *testing.T) func(args ...string) string {
+	_, err := exec.LookPath("gpg")
+	require.NoError(t, err, "the interop check needs gpg (GnuPG 2.2): apt-get install gnupg")
+	home := t.TempDir()
+	require.NoError(t, os.Chmod(home, 0o700))
+	t.Cleanup(func() {
+		cmd := exec.Command("gpgconf", "--kill", "all")
+		cmd.Env = append(os.Environ(), "GNUPGHOME="+home)
+		_ = cmd.Run()
+	})
+	return func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("gpg", append([]string{"--homedir", home, "--batch", "--no-tty", "--trust-model", "always"}, args...)...)
+		cmd.Env = append(os.Environ(), "GNUPGHOME="+home, "LC_ALL=C")
+		var out, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		require.NoError(t, cmd.Run(), "gpg %s: %s", strings.Join(args, " "), stderr.String())
+		return out.String()
+	}
 }
 
 func atReport() time.Time { return tReport }
