@@ -1,109 +1,100 @@
 package lottery
 
 import (
-	"bytes"
 	"encoding/binary"
 	"slices"
 )
 
-// priorityOrder returns canonical entry positions in priority order: tier
-// ascending, then key ascending as a big-endian 256-bit integer, then ID
-// ascending. Canonical positions are ID order, and both sorts are stable,
-// so equal (tier, key) pairs stay in ID order.
-func (p *prepared) priorityOrder(keys []Digest) []int32 {
-	n := len(keys)
+// win is one seat allocation: entry c (input index) won slot s (canonical
+// position) from reserved category pool (or -1 for the general pool) in
+// draw round round (1..MaxWins; 0 for a promotion). k is the entry's rank
+// for a win of the draw, or -1.
+type win struct {
+	c, s, pool, round, k int32
+}
+
+// outcome is a draw's result. Entries are named by input index, slots by
+// canonical position, and the per-entry state by rank (position in the
+// priority order), so that every pass over it reads memory in order.
+type outcome struct {
+	// ranks are the entries' records in priority order: rank k is entry
+	// ranks[k].i, with key ranks[k].key and canonical position
+	// ranks[k].tie, and its preferences at prefs[ranks[k].prefOff:].
+	ranks []rec
+	prefs []int32
+	wins  []win
+	count []uint8 // by rank: slots won
+	// won, by rank: bit j is set when the entry won its j-th preference.
+	// It is nil when MaxWins is 1: an entry that won anything is then at
+	// its limit, is never served again and is on no waitlist, so which
+	// preference it won does not matter.
+	won []uint64
+
+	wait *waitlists // every slot's waitlist, once published or checked
+}
+
+func (o *outcome) prefsOf(k int) []int32 {
+	r := &o.ranks[k]
+	return o.prefs[r.prefOff : r.prefOff+uint32(r.nprefs)]
+}
+
+// keyDigest returns the key a priority-order record holds.
+func (r *rec) keyDigest() Digest {
+	var d Digest
+	for w := range r.key {
+		binary.BigEndian.PutUint64(d[8*w:], r.key[w])
+	}
+	return d
+}
+
+// run computes the draw's order and allocation from a seed.
+func (p *prepared) run(seed Digest) *outcome {
+	n := len(p.ent) - 1
 	a, buf := p.scratch[0], p.scratch[1]
-	p.scratch = [2][]rec{}
+	p.scratch, p.idKeys = [2][]rec{}, nil
 	if len(a) < n || len(buf) < n {
 		a, buf = make([]rec, n), make([]rec, n)
 	}
-	a, buf = a[:n], buf[:n]
-	for c := range keys {
-		a[c] = rec{hi: uint64(p.info[c].tier), lo: binary.BigEndian.Uint64(keys[c][:8]), i: int32(c)}
-	}
-	sorted := sortRecs(a, buf)
-	order := make([]int32, n)
-	for k := range sorted {
-		order[k] = sorted[k].i
-	}
-	// Equal 64-bit prefixes (about n²/2⁶⁵ pairs expected): finish the
-	// comparison on the whole key.
-	for lo := 0; lo < n; {
-		hi := lo + 1
-		for hi < n && sorted[hi].hi == sorted[lo].hi && sorted[hi].lo == sorted[lo].lo {
-			hi++
-		}
-		if hi-lo > 1 {
-			slices.SortStableFunc(order[lo:hi], func(x, y int32) int {
-				return bytes.Compare(keys[x][:], keys[y][:])
-			})
-		}
-		lo = hi
-	}
-	return order
+	a = a[:n]
+	p.keys(seed, a)
+	// The priority order (SPEC.md "Keys and the priority order"): tier,
+	// then key as a big-endian 256-bit integer, then ID, which is the
+	// canonical position the records hold as their tie.
+	sortRecs(a, buf)
+	o := &outcome{ranks: a, prefs: p.rankPrefs(a)}
+	p.allocate(o)
+	return o
 }
 
-// win is one seat allocation: entry c (canonical position) won slot s
-// (canonical position) from reserved category pool (or -1 for the
-// general pool) in draw round round (1..MaxWins; 0 for a promotion).
-type win struct {
-	c, s, pool, round int32
-}
-
-// outcome is a draw's result in canonical positions.
-type outcome struct {
-	order     []int32
-	keys      []Digest
-	wins      []win
-	waitlists [][]int32 // by canonical slot position: priority positions (indices into order), ascending
-}
-
-// byRank is what allocation needs of each entry, copied into priority
-// order so that allocation reads memory sequentially.
-type byRank struct {
-	entry []ranked
-	prefs []int32
-	count []uint8  // wins so far
-	won   []uint64 // bit j: the entry won its j-th preference
-}
-
-type ranked struct {
-	prefOff uint32
-	cat     int32
-	size    uint16
-	nprefs  uint8
-}
-
-func (r *byRank) prefsOf(k int) []int32 {
-	e := &r.entry[k]
-	return r.prefs[e.prefOff : e.prefOff+uint32(e.nprefs)]
-}
-
-func (p *prepared) rankOrder(order []int32) *byRank {
-	n := len(order)
-	r := &byRank{entry: make([]ranked, n), count: make([]uint8, n), won: make([]uint64, n)}
+// rankPrefs copies every entry's preferences into priority order and
+// points the records at the copy. Allocation and the waitlists then read
+// them in order; read through the records' offsets into the input-order
+// array, each entry would cost a cache miss in each of those passes.
+func (p *prepared) rankPrefs(ranks []rec) []int32 {
+	n := len(ranks)
 	workers := workerCount(n)
-	parallel(n, workers, func(_, lo, hi int) {
+	start := make([]uint32, workers+1)
+	parallel(n, workers, func(w, lo, hi int) {
+		total := uint32(0)
 		for k := lo; k < hi; k++ {
-			in := &p.info[order[k]]
-			r.entry[k] = ranked{prefOff: in.prefOff, cat: in.cat, size: in.size, nprefs: in.nprefs}
+			total += uint32(ranks[k].nprefs)
 		}
+		start[w+1] = total
 	})
-	total := uint32(0)
-	for k := range r.entry {
-		e := &r.entry[k]
-		e.prefOff, total = total, total+uint32(e.nprefs)
+	for w := range workers {
+		start[w+1] += start[w]
 	}
-	r.prefs = make([]int32, total)
-	parallel(n, workers, func(_, lo, hi int) {
+	prefs := make([]int32, start[workers])
+	parallel(n, workers, func(w, lo, hi int) {
+		at := start[w]
 		for k := lo; k < hi; k++ {
-			dst := r.prefs[r.entry[k].prefOff:]
-			for j, s := range p.prefsOf(order[k]) {
-				dst[j] = s
-			}
+			r := &ranks[k]
+			copy(prefs[at:at+uint32(r.nprefs)], p.prefs[r.prefOff:])
+			r.prefOff = at
+			at += uint32(r.nprefs)
 		}
 	})
-	return r
+	return prefs
 }
 
 // allocate serves entries in priority order (SPEC.md "Allocation"):
@@ -112,113 +103,81 @@ func (p *prepared) rankOrder(order []int32) *byRank {
 // In each round every entry under its win limit takes its highest-ranked
 // preference that it has not won yet and that has room for the whole
 // group; if none has room it is skipped.
-func (p *prepared) allocate(order []int32, r *byRank) []win {
-	ns, nc := len(p.slotOrder), len(p.pools)
+//
+// A round stops early once no slot has room for even the smallest group:
+// nobody after that point could be served, and with many more applicants
+// than seats that is most of the order.
+func (p *prepared) allocate(o *outcome) {
+	n, ns, nc := len(o.ranks), len(p.slotOrder), len(p.pools)
 	general := slices.Clone(p.general)
 	reserved := slices.Clone(p.reserved)
-	var wins []win
 	limit := uint8(p.maxWins)
+	o.count = make([]uint8, n)
+	if limit > 1 {
+		o.won = make([]uint64, n)
+	}
+	smallest := p.minSize
 
 	// serve gives rank k at most one more slot from seats (the pool's free
-	// seats per slot, with stride entries between slots).
-	serve := func(k int, round, pool int32, seats []int32, stride int) {
-		size := int32(r.entry[k].size)
-		for j, s := range r.prefsOf(k) {
-			if r.won[k]&(1<<j) != 0 {
+	// seats per slot, with stride entries between slots) and reports
+	// whether a slot's free seats fell below the smallest group.
+	serve := func(k int, round, pool int32, seats []int32, stride int) (closed bool) {
+		size := int32(o.ranks[k].size)
+		for j, s := range o.prefsOf(k) {
+			if o.won != nil && o.won[k]&(1<<j) != 0 {
 				continue
 			}
 			if free := &seats[int(s)*stride]; *free >= size {
 				*free -= size
-				r.won[k] |= 1 << j
-				r.count[k]++
-				wins = append(wins, win{c: order[k], s: s, pool: pool, round: round})
-				return
+				if o.won != nil {
+					o.won[k] |= 1 << j
+				}
+				o.count[k]++
+				o.wins = append(o.wins, win{c: o.ranks[k].i, s: s, pool: pool, round: round, k: int32(k)})
+				return *free < smallest
 			}
 		}
+		return false
 	}
 
 	if nc > 0 {
-		for round := int32(1); round <= int32(limit); round++ {
-			for k := range r.entry {
-				if cat := r.entry[k].cat; cat >= 0 && r.count[k] < limit {
-					serve(k, round, cat, reserved[cat:], nc)
+		open := make([]int, nc) // per pool: slots with room for the smallest group
+		total := 0
+		for s := range ns {
+			for c := range nc {
+				if reserved[s*nc+c] >= smallest {
+					open[c]++
+					total++
+				}
+			}
+		}
+		for round := int32(1); round <= int32(limit) && total > 0; round++ {
+			for k := 0; k < n && total > 0; k++ {
+				if cat := o.ranks[k].cat; cat >= 0 && open[cat] > 0 && o.count[k] < limit {
+					if serve(k, round, cat, reserved[cat:], nc) {
+						open[cat]--
+						total--
+					}
 				}
 			}
 		}
 		for s := range ns {
-			for k := range nc {
-				general[s] += reserved[s*nc+k]
+			for c := range nc {
+				general[s] += reserved[s*nc+c]
 			}
 		}
 	}
-	for round := int32(1); round <= int32(limit); round++ {
-		for k := range r.entry {
-			if r.count[k] < limit {
-				serve(k, round, -1, general, 1)
+	open := 0
+	for _, g := range general {
+		if g >= smallest {
+			open++
+		}
+	}
+	for round := int32(1); round <= int32(limit) && open > 0; round++ {
+		for k := 0; k < n && open > 0; k++ {
+			if o.count[k] < limit && serve(k, round, -1, general, 1) {
+				open--
 			}
 		}
 	}
-	return wins
-}
-
-// waitlists lists, for each slot, the entries that listed it, did not win
-// it and are under their win limit after the draw, in priority order, as
-// positions in the priority order (so the lists ascend, and whatever is
-// looked up through them is read in memory order).
-func (p *prepared) waitlists(order []int32, r *byRank) [][]int32 {
-	ns := len(p.slotOrder)
-	lens := make([]int, ns)
-	limit := uint8(p.maxWins)
-	each := func(visit func(k int, s int32)) {
-		for k := range r.entry {
-			if r.count[k] >= limit {
-				continue
-			}
-			for j, s := range r.prefsOf(k) {
-				if r.won[k]&(1<<j) == 0 {
-					visit(k, s)
-				}
-			}
-		}
-	}
-	each(func(_ int, s int32) { lens[s]++ })
-	total := 0
-	for _, l := range lens {
-		total += l
-	}
-	flat := make([]int32, total)
-	out := make([][]int32, ns)
-	off := 0
-	for s, l := range lens {
-		out[s] = flat[off : off : off+l]
-		off += l
-	}
-	each(func(k int, s int32) { out[s] = append(out[s], int32(k)) })
-	return out
-}
-
-// run computes everything the draw produces from a seed.
-func (p *prepared) run(seed Digest) *outcome {
-	keys := p.keys(seed)
-	order := p.priorityOrder(keys)
-	r := p.rankOrder(order)
-	wins := p.allocate(order, r)
-	return &outcome{
-		order:     order,
-		keys:      keys,
-		wins:      wins,
-		waitlists: p.waitlists(order, r),
-	}
-}
-
-// canonicalWaitlists returns the waitlists as canonical entry positions.
-func (o *outcome) canonicalWaitlists() [][]int32 {
-	out := make([][]int32, len(o.waitlists))
-	for s, l := range o.waitlists {
-		out[s] = make([]int32, len(l))
-		for j, k := range l {
-			out[s][j] = o.order[k]
-		}
-	}
-	return out
 }

@@ -12,15 +12,44 @@ import (
 //
 //	SHA-256( tag32 || seed || u32(len(id)) || id || u32(t) )
 //
-// where tag32 is the ticket tag padded with zero bytes to 32 bytes. tag32
-// and the seed fill exactly one 64-byte SHA-256 block, so the hasher
-// computes that block once and restores its state for every ticket.
+// where tag32 is the ticket tag padded with zero bytes to 32 bytes. A draw
+// hashes a ticket per unit of weight (two million for a million entries),
+// so the fixed costs around each SHA-256 block matter as much as the block
+// itself:
+//
+//   - tag32 and the seed fill exactly one 64-byte block, so the hasher
+//     computes that block once and restores the state after it (the
+//     midstate) for every ticket;
+//   - it pads the rest of the message itself, as SHA-256 does, so writing
+//     it runs the block function straight over the caller's bytes, and the
+//     state after that write is the digest: it is read back with
+//     AppendBinary instead of Sum, which would copy the state and pad
+//     again;
+//   - the padded message of an entry is built once and only the ticket
+//     number is rewritten for each ticket.
+//
+// Reading the digest from the saved state relies on the layout of
+// crypto/sha256's state encoding, so newTicketHasher checks it against
+// sha256.Sum256 and falls back to plain Write and Sum if it ever differs.
 type ticketHasher struct {
-	h     hash.Hash
-	state []byte
-	buf   []byte
-	out   Digest
+	h       hash.Hash
+	restore encoding.BinaryUnmarshaler
+	save    encoding.BinaryAppender
+	state   []byte // the midstate after tag32 || seed
+	fast    bool   // the state encoding holds the digest at stateDigest
+
+	msg  []byte // str(id) || u32(t), then SHA-256 padding when fast
+	tnum int    // where in msg the ticket number is
+	out  []byte // the saved state, or the digest
 }
+
+// padding is SHA-256's padding: 0x80, then as many zero bytes as needed.
+var padding = [64]byte{0x80}
+
+// stateDigest is where crypto/sha256's state encoding ("sha\x03", then the
+// eight state words big-endian, ...) holds the chaining value, which after
+// a padded message is the digest.
+const stateDigest = 4
 
 func newTicketHasher(seed Digest) *ticketHasher {
 	var block [64]byte
@@ -28,47 +57,111 @@ func newTicketHasher(seed Digest) *ticketHasher {
 	copy(block[32:], seed[:])
 	h := sha256.New()
 	h.Write(block[:])
-	state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+	th := &ticketHasher{
+		h:       h,
+		restore: h.(encoding.BinaryUnmarshaler),
+		save:    h.(encoding.BinaryAppender),
+		msg:     make([]byte, 0, 2*64+MaxIDBytes),
+		out:     make([]byte, 0, 128),
+	}
+	state, err := th.save.AppendBinary(nil)
 	if err != nil {
 		panic("kuji/lottery: sha256 state cannot be saved: " + err.Error())
 	}
-	return &ticketHasher{h: h, state: state, buf: make([]byte, 0, MaxIDBytes+8)}
+	th.state = state
+	th.fast = true
+	var got Digest
+	th.ticket("kuji", 7, &got)
+	want := sha256.Sum256(append(append(block[:], "\x00\x00\x00\x04kuji"...), 0, 0, 0, 7))
+	th.fast = got == want
+	return th
 }
 
-// ticket returns the key of ticket t of the entry with this ID.
-func (th *ticketHasher) ticket(id string, t uint32) *Digest {
-	if err := th.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(th.state); err != nil {
+// ticket writes the key of ticket t of the entry with this ID to out.
+func (th *ticketHasher) ticket(id string, t uint32, out *Digest) {
+	th.setID(id)
+	th.sum(t, out)
+}
+
+// setID prepares the message of the entry with this ID.
+func (th *ticketHasher) setID(id string) {
+	b := binary.BigEndian.AppendUint32(th.msg[:0], uint32(len(id)))
+	b = append(b, id...)
+	b = append(b, 0, 0, 0, 0) // the ticket number, set by sum
+	if th.fast {
+		// SHA-256 padding: 0x80, zeros up to 8 bytes short of a block
+		// boundary, then the message length in bits (the first block
+		// included).
+		n := len(b)
+		b = append(b, padding[:1+(119-n%64)%64]...)
+		b = binary.BigEndian.AppendUint64(b, uint64(64+n)*8)
+		th.tnum = n - 4
+	} else {
+		th.tnum = len(b) - 4
+	}
+	th.msg = b
+}
+
+func (th *ticketHasher) sum(t uint32, out *Digest) {
+	if err := th.restore.UnmarshalBinary(th.state); err != nil {
 		panic("kuji/lottery: sha256 state cannot be restored: " + err.Error())
 	}
-	b := binary.BigEndian.AppendUint32(th.buf[:0], uint32(len(id)))
-	b = append(b, id...)
-	b = binary.BigEndian.AppendUint32(b, t)
-	th.h.Write(b)
-	th.h.Sum(th.out[:0])
-	return &th.out
+	binary.BigEndian.PutUint32(th.msg[th.tnum:], t)
+	th.h.Write(th.msg)
+	if th.fast {
+		s, _ := th.save.AppendBinary(th.out[:0])
+		copy(out[:], s[stateDigest:])
+		th.out = s
+		return
+	}
+	th.out = th.h.Sum(th.out[:0])
+	copy(out[:], th.out)
 }
 
-// entryKey is the smallest of the entry's weight ticket keys, compared as
-// big-endian 256-bit integers (bytewise).
-func (th *ticketHasher) entryKey(id string, weight int32) Digest {
-	best := *th.ticket(id, 0)
-	for t := int32(1); t < weight; t++ {
-		if k := th.ticket(id, uint32(t)); bytes.Compare(k[:], best[:]) < 0 {
-			best = *k
+// entryKey writes to out the smallest of the entry's weight ticket keys,
+// compared as big-endian 256-bit integers: first on their leading eight
+// bytes, which almost always differ.
+func (th *ticketHasher) entryKey(id string, weight uint16, out *Digest) {
+	th.setID(id)
+	th.sum(0, out)
+	if weight <= 1 {
+		return
+	}
+	best := binary.BigEndian.Uint64(out[:8])
+	var k Digest
+	for t := uint16(1); t < weight; t++ {
+		th.sum(uint32(t), &k)
+		if lead := binary.BigEndian.Uint64(k[:8]); lead < best || lead == best && bytes.Compare(k[:], out[:]) < 0 {
+			*out, best = k, lead
 		}
 	}
-	return best
 }
 
-// keys computes every entry's key, by canonical position, in parallel.
-func (p *prepared) keys(seed Digest) []Digest {
-	n := len(p.info)
-	keys := make([]Digest, n)
-	parallel(n, workerCount(n), func(_, lo, hi int) {
+// keys computes every entry's key, in parallel, and writes each entry's
+// priority-order record to recs (by input index): tier, key, canonical
+// position, and what allocation reads.
+func (p *prepared) keys(seed Digest, recs []rec) {
+	parallel(len(recs), workerCount(len(recs)), func(_, lo, hi int) {
 		th := newTicketHasher(seed)
-		for c := lo; c < hi; c++ {
-			keys[c] = th.entryKey(p.id(int32(c)), int32(p.info[c].weight))
+		var key Digest
+		for i := lo; i < hi; i++ {
+			e, next := &p.ent[i], &p.ent[i+1]
+			th.entryKey(p.ids[e.idOff:next.idOff], e.weight, &key)
+			r := rec{
+				tier:    e.tier,
+				tie:     p.pos[i],
+				i:       int32(i),
+				prefOff: e.prefOff,
+				idOff:   e.idOff,
+				cat:     e.cat,
+				size:    e.size,
+				idLen:   uint16(next.idOff - e.idOff),
+				nprefs:  uint8(next.prefOff - e.prefOff),
+			}
+			for w := range r.key {
+				r.key[w] = binary.BigEndian.Uint64(key[8*w:])
+			}
+			recs[i] = r
 		}
 	})
-	return keys
 }

@@ -23,7 +23,7 @@ func newLive(p *prepared, wins []win, wait [][]int32) *liveState {
 		p:     p,
 		free:  make([]int32, len(p.slotOrder)),
 		holds: make(map[[2]int32]int, len(wins)),
-		count: make([]uint8, len(p.info)),
+		count: make([]uint8, len(p.ent)-1),
 		wait:  wait,
 		taken: make([][]bool, len(wait)),
 	}
@@ -35,7 +35,7 @@ func newLive(p *prepared, wins []win, wait [][]int32) *liveState {
 	}
 	for _, w := range wins {
 		l.hold(w)
-		l.free[w.s] -= int32(p.info[w.c].size)
+		l.free[w.s] -= int32(p.ent[w.c].size)
 	}
 	return l
 }
@@ -47,12 +47,12 @@ func (l *liveState) hold(w win) {
 	l.count[w.c]++
 }
 
-// find returns the canonical position of an entry ID (canonical order is
-// ID order, so this is a binary search).
+// find returns the input index of the entry with this ID (a binary search
+// in canonical order, which is ID order).
 func (p *prepared) find(id string) (int32, bool) {
-	k := sort.Search(len(p.info), func(k int) bool { return p.id(int32(k)) >= id })
-	if k < len(p.info) && p.id(int32(k)) == id {
-		return int32(k), true
+	k := sort.Search(len(p.canon), func(k int) bool { return p.id(p.canon[k]) >= id })
+	if k < len(p.canon) && p.id(p.canon[k]) == id {
+		return p.canon[k], true
 	}
 	return 0, false
 }
@@ -80,25 +80,25 @@ func (l *liveState) release(entryID, slotID string) ([]win, error) {
 	delete(l.holds, [2]int32{c, s})
 	l.active[k] = false
 	l.count[c]--
-	size := int32(p.info[c].size)
+	size := int32(p.ent[c].size)
 	var promoted []win
 	promote := func(seats *int32, pool int32, eligible func(int32) bool) {
 		for {
-			j := l.first(s, func(e int32) bool { return int32(p.info[e].size) <= *seats && eligible(e) })
+			j := l.first(s, func(e int32) bool { return int32(p.ent[e].size) <= *seats && eligible(e) })
 			if j < 0 {
 				return
 			}
 			e := l.wait[s][j]
 			l.taken[s][j] = true
-			*seats -= int32(p.info[e].size)
-			w := win{c: e, s: s, pool: pool, round: 0}
+			*seats -= int32(p.ent[e].size)
+			w := win{c: e, s: s, pool: pool, round: 0, k: -1}
 			l.hold(w)
 			promoted = append(promoted, w)
 		}
 	}
 	if gone.pool >= 0 {
 		reserved := size
-		promote(&reserved, gone.pool, func(e int32) bool { return p.info[e].cat == gone.pool })
+		promote(&reserved, gone.pool, func(e int32) bool { return p.ent[e].cat == gone.pool })
 		l.free[s] += reserved
 	} else {
 		l.free[s] += size
@@ -147,7 +147,7 @@ func (r *Record) free(kind EventKind, entryID, slotID string) ([]Win, error) {
 	}
 	ev := Event{Kind: kind, Entry: entryID, Slot: slotID, Promoted: make([]Win, len(ws))}
 	for k, w := range ws {
-		ev.Promoted[k] = r.live.p.publishWin(w)
+		ev.Promoted[k] = r.live.p.publishWin(w, nil)
 	}
 	r.Events = append(r.Events, ev)
 	return ev.Promoted, nil
@@ -162,7 +162,7 @@ func (r *Record) Current() ([]Win, error) {
 	var out []Win
 	for k, w := range r.live.held {
 		if r.live.active[k] {
-			out = append(out, r.live.p.publishWin(w))
+			out = append(out, r.live.p.publishWin(w, nil))
 		}
 	}
 	return out, nil
@@ -225,7 +225,7 @@ func (p *prepared) parseWin(w Win) (win, error) {
 		}
 		pool = k
 	}
-	return win{c: c, s: s, pool: pool, round: int32(w.Round)}, nil
+	return win{c: c, s: s, pool: pool, round: int32(w.Round), k: -1}, nil
 }
 
 // replay applies recorded events and checks that each caused exactly the
@@ -243,7 +243,7 @@ func (l *liveState) replay(events []Event) error {
 		}
 		want := make([]string, len(ws))
 		for k, w := range ws {
-			want[k] = winText(l.p.publishWin(w))
+			want[k] = winText(l.p.publishWin(w, nil))
 		}
 		got := make([]string, len(ev.Promoted))
 		for k, w := range ev.Promoted {

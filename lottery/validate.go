@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -24,10 +25,11 @@ const (
 	MaxEntries = 1 << 23
 )
 
-// prepared is a validated input laid out for the draw: slots and entries
-// in canonical order (by ID bytes), with compact per-entry records and the
-// entry IDs and categories copied into one arena in that order, so every
-// later pass reads memory sequentially. It never changes the Input.
+// prepared is a validated input laid out for the draw. Entries keep their
+// input index: the per-entry arrays are written while reading the input
+// front to back, and only the few passes that need canonical order (the
+// input digest, the result digest) translate through canon and pos. It
+// never changes the Input.
 type prepared struct {
 	in      *Input
 	maxWins int
@@ -37,46 +39,57 @@ type prepared struct {
 	general   []int32    // per slot: capacity minus all reserved seats
 	pools     []string   // reserved categories, sorted by bytes
 	poolPos   map[string]int32
-	reserved  []int32 // [slot*len(cats)+cat]: reserved seats
+	reserved  []int32 // [slot*len(pools)+pool]: reserved seats
 
-	info  []info  // by canonical entry position
-	prefs []int32 // canonical slot positions; entry c's are prefs[info[c].prefOff:][:info[c].nprefs]
-	ids   string  // every ID, in canonical order (see info.idOff)
-	cats  string  // every category, in canonical order (see info.catOff)
+	// ent has one record per entry and a last one that only ends the
+	// preferences and IDs: entry i's preferences are
+	// prefs[ent[i].prefOff:ent[i+1].prefOff], its ID
+	// ids[ent[i].idOff:ent[i+1].idOff].
+	ent   []entry
+	prefs []int32 // canonical slot positions
+	// ids holds every entry's ID, in input order, in one string: the
+	// record's IDs are substrings of it, so publishing the order needs
+	// only each ID's offset, which the priority sort carries, instead of
+	// reading the Entry the ID belongs to at a random place in the input.
+	ids   string
+	canon []int32 // canonical position (ID order) -> input index
+	pos   []int32 // input index -> canonical position
+	// idKeys are the ID sort's records until the keys reuse the space:
+	// if idKeys[c] is the record of entry canon[c] and does not
+	// continue, it holds that entry's whole ID (at most 31 bytes).
+	idKeys []rec
+
+	minSize int32 // the smallest group size of any entry
 
 	// scratch is sort space for the priority order, left over from the ID
 	// sort; nil once used.
 	scratch [2][]rec
 }
 
-// info is what the draw needs of one entry: one cache line's worth,
-// offsets included, so reaching an entry costs one memory access.
-type info struct {
-	prefOff uint32 // preferences at prefs[prefOff:][:nprefs]
-	idOff   uint32 // ID at ids[idOff:][:idLen]
-	catOff  uint32 // category at cats[catOff:][:catLen]
+// entry is what the draw needs of one entry: 20 bytes, read in input
+// order.
+type entry struct {
+	prefOff uint32
+	idOff   uint32
 	tier    uint32
-	cat     int32 // reserved category position, or -1 if none is reserved anywhere
+	cat     int32 // reserved category position, or noCategory or otherCategory
 	size    uint16
 	weight  uint16
-	idLen   uint16
-	catLen  uint16
-	nprefs  uint8
 }
 
-func (p *prepared) id(c int32) string {
-	in := &p.info[c]
-	return p.ids[in.idOff : in.idOff+uint32(in.idLen)]
-}
+// Values of entry.cat that name no reserved category.
+const (
+	noCategory    = -1 // the entry's category is empty
+	otherCategory = -2 // no slot reserves seats for the entry's category
+)
 
-func (p *prepared) category(c int32) string {
-	in := &p.info[c]
-	return p.cats[in.catOff : in.catOff+uint32(in.catLen)]
-}
+func (p *prepared) id(i int32) string { return p.in.Entries[i].ID }
 
-func (p *prepared) prefsOf(c int32) []int32 {
-	in := &p.info[c]
-	return p.prefs[in.prefOff : in.prefOff+uint32(in.nprefs)]
+// arenaID returns the ID of entry i from ids.
+func (p *prepared) arenaID(i int32) string { return p.ids[p.ent[i].idOff:p.ent[i+1].idOff] }
+
+func (p *prepared) prefsOf(i int32) []int32 {
+	return p.prefs[p.ent[i].prefOff:p.ent[i+1].prefOff]
 }
 
 func (p *prepared) slotID(s int32) string        { return p.in.Slots[p.slotOrder[s]].ID }
@@ -167,7 +180,12 @@ func prepare(in *Input) (*prepared, error) {
 
 func (p *prepared) prepareSlots(ps *problems) {
 	slots := p.in.Slots
-	p.slotOrder = sortByID(len(slots), func(i int32) string { return slots[i].ID })
+	// Slots are few (a hundred or so): a comparison sort is enough.
+	p.slotOrder = make([]int32, len(slots))
+	for k := range p.slotOrder {
+		p.slotOrder[k] = int32(k)
+	}
+	slices.SortStableFunc(p.slotOrder, func(a, b int32) int { return strings.Compare(slots[a].ID, slots[b].ID) })
 	catSet := map[string]bool{}
 	ids := make([]string, len(slots))
 	for k, i := range p.slotOrder {

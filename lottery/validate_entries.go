@@ -2,10 +2,16 @@ package lottery
 
 import "slices"
 
-// prepareEntries sorts the entries by ID, finds duplicate IDs, then checks
-// every entry in parallel, writing its compact record, preferences, ID and
-// category at its canonical position. Workers write disjoint positions and
-// keep their own problem lists, so nothing depends on GOMAXPROCS.
+// prepareEntries checks every entry and lays the entries out for the
+// draw, in three passes over the input, each split across workers:
+//
+//  1. the first 31 bytes of every ID, for the ID sort, and how many
+//     preferences and ID bytes each chunk of entries has, so that
+//  2. every entry can be checked and written, with its preferences and
+//     ID, to arrays in input order, each worker filling its own part; then
+//  3. the entries are sorted by ID, which also finds duplicate IDs.
+//
+// Workers keep their own problem lists, so nothing depends on GOMAXPROCS.
 func (p *prepared) prepareEntries(ps *problems) {
 	entries := p.in.Entries
 	n := len(entries)
@@ -13,62 +19,67 @@ func (p *prepared) prepareEntries(ps *problems) {
 		ps.add(secConfig, 0, &InputError{Field: "entries", Reason: ReasonBadConfig, Value: itoa(n), Want: rangeText(0, MaxEntries)})
 		return
 	}
-	p.scratch = [2][]rec{make([]rec, n), make([]rec, n)}
-	canon := sortByIDScratch(n, func(i int32) string { return entries[i].ID }, p.scratch[0], p.scratch[1])
-	pos := make([]int32, n)
-	for c, i := range canon {
-		pos[i] = int32(c)
-	}
-	// Lengths in input order (a sequential read), then offsets in canonical
-	// order from that small array. Over-long values are clamped here and
-	// rejected by checkEntry.
-	lens := make([]uint32, n) // idLen | catLen<<10 | nprefs<<20
-	for i := range entries {
-		e := &entries[i]
-		lens[i] = uint32(min(len(e.ID), MaxIDBytes)) |
-			uint32(min(len(e.Category), MaxIDBytes))<<10 |
-			uint32(min(len(e.Prefs), MaxPrefsLimit+1))<<20
-	}
-	p.info = make([]info, n)
-	var nprefs, nids, ncats uint32
-	for c, i := range canon {
-		l := lens[i]
-		in := &p.info[c]
-		in.prefOff, in.nprefs = nprefs, uint8(l>>20)
-		in.idOff, in.idLen = nids, uint16(l&0x3ff)
-		in.catOff, in.catLen = ncats, uint16(l>>10&0x3ff)
-		nprefs += uint32(in.nprefs)
-		nids += uint32(in.idLen)
-		ncats += uint32(in.catLen)
-	}
-	p.prefs = make([]int32, nprefs)
-	ids := make([]byte, nids)
-	cats := make([]byte, ncats)
-
+	a, buf := make([]rec, n), make([]rec, n)
 	workers := workerCount(n)
-	found := make([]problems, workers)
+	// Per chunk: preferences and ID bytes, then where the chunk's start.
+	prefsAt, idsAt := make([]uint32, workers+1), make([]uint32, workers+1)
 	parallel(n, workers, func(w, lo, hi int) {
+		var prefs, ids uint32
 		for i := lo; i < hi; i++ {
-			c := pos[i]
 			e := &entries[i]
-			in := p.checkEntry(int32(i), c, &found[w])
-			copy(ids[in.idOff:in.idOff+uint32(in.idLen)], e.ID)
-			copy(cats[in.catOff:in.catOff+uint32(in.catLen)], e.Category)
+			a[i] = idRec(e.ID, 0, int32(i))
+			// At most one more than any configuration allows: enough
+			// to report it, and bounded whatever the input says.
+			prefs += uint32(min(len(e.Prefs), MaxPrefsLimit+1))
+			ids += uint32(min(len(e.ID), MaxIDBytes))
+		}
+		prefsAt[w+1], idsAt[w+1] = prefs, ids
+	})
+	for w := range workers {
+		prefsAt[w+1] += prefsAt[w]
+		idsAt[w+1] += idsAt[w]
+	}
+	p.ent = make([]entry, n+1)
+	p.ent[n] = entry{prefOff: prefsAt[workers], idOff: idsAt[workers]}
+	p.prefs = make([]int32, prefsAt[workers])
+	ids := make([]byte, idsAt[workers])
+	found := make([]problems, workers)
+	minSize := make([]int32, workers)
+	parallel(n, workers, func(w, lo, hi int) {
+		prefOff, idOff, least := prefsAt[w], idsAt[w], int32(MaxGroupSizeLimit)
+		for i := lo; i < hi; i++ {
+			prefOff = p.checkEntry(int32(i), prefOff, &found[w])
+			// Over-long IDs are clipped here, and rejected by checkEntry.
+			p.ent[i].idOff = idOff
+			idOff += uint32(copy(ids[idOff:idOff+uint32(min(len(entries[i].ID), MaxIDBytes))], entries[i].ID))
+			least = min(least, int32(max(p.ent[i].size, 1)))
+		}
+		minSize[w] = least
+	})
+	p.ids = string(ids)
+	p.minSize = MaxGroupSizeLimit
+	for w := range workers {
+		*ps = append(*ps, found[w]...)
+		p.minSize = min(p.minSize, minSize[w])
+	}
+
+	canon, dups := sortByID(a, buf, p.id)
+	p.canon = canon
+	p.scratch = [2][]rec{a, buf}
+	p.idKeys = a
+	for _, d := range dups {
+		// The first of equal IDs (in input order) is the entry; the
+		// others are duplicates.
+		for _, i := range canon[d[0]+1 : d[1]] {
+			ps.add(secEntry, int(i), &InputError{Entry: entries[i].ID, Field: "id", Reason: ReasonDuplicateEntry})
+		}
+	}
+	p.pos = make([]int32, n)
+	parallel(n, workers, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			p.pos[canon[c]] = int32(c)
 		}
 	})
-	p.ids, p.cats = string(ids), string(cats)
-	for _, f := range found {
-		*ps = append(*ps, f...)
-	}
-	// Equal IDs are adjacent in canonical order; compare them in the arena,
-	// which is read in order. (Over-long IDs are clamped there, so an
-	// over-long ID is compared with the input's own copy.)
-	for c := 1; c < n; c++ {
-		if a, b := p.id(int32(c-1)), p.id(int32(c)); a == b && a != "" &&
-			entries[canon[c-1]].ID == entries[canon[c]].ID {
-			ps.add(secEntry, int(canon[c]), &InputError{Entry: entries[canon[c]].ID, Field: "id", Reason: ReasonDuplicateEntry})
-		}
-	}
 }
 
 // textProblem returns why s is not an acceptable ID or category, or "".
@@ -84,10 +95,10 @@ func textProblem(s string, required bool) (Reason, string) {
 	return "", ""
 }
 
-// checkEntry validates entry i (input index) and fills its compact record
-// and preferences at canonical position c, which it returns. It allocates
-// only to report a problem.
-func (p *prepared) checkEntry(i, c int32, ps *problems) *info {
+// checkEntry validates entry i and fills its record, with its preferences
+// from prefs[off:]; it returns where the next entry's preferences start.
+// It allocates only to report a problem.
+func (p *prepared) checkEntry(i int32, off uint32, ps *problems) uint32 {
 	e := &p.in.Entries[i]
 	cfg := &p.in.Config
 	report := func(field string, r Reason, value, want string) {
@@ -96,8 +107,10 @@ func (p *prepared) checkEntry(i, c int32, ps *problems) *info {
 	if r, v := textProblem(e.ID, true); r != "" {
 		report("id", r, v, wantText(r))
 	}
-	if r, v := textProblem(e.Category, false); r != "" {
-		report("category", r, v, wantText(r))
+	if e.Category != "" {
+		if r, v := textProblem(e.Category, false); r != "" {
+			report("category", r, v, wantText(r))
+		}
 	}
 	if e.Size < 1 || e.Size > cfg.MaxGroupSize {
 		report("size", ReasonSizeOutOfRange, itoa(e.Size), rangeText(1, max(cfg.MaxGroupSize, 1)))
@@ -108,11 +121,13 @@ func (p *prepared) checkEntry(i, c int32, ps *problems) *info {
 	if e.Tier < 0 || e.Tier > MaxCapacity {
 		report("tier", ReasonTierOutOfRange, itoa(e.Tier), rangeText(0, MaxCapacity))
 	}
-	in := &p.info[c]
-	in.size = uint16(min(max(e.Size, 0), MaxGroupSizeLimit))
-	in.weight = uint16(min(max(e.Weight, 0), MaxWeight))
-	in.tier = uint32(min(max(e.Tier, 0), MaxCapacity))
-	in.cat = p.poolOf(e.Category)
+	p.ent[i] = entry{
+		prefOff: off,
+		size:    uint16(min(max(e.Size, 0), MaxGroupSizeLimit)),
+		weight:  uint16(min(max(e.Weight, 0), MaxWeight)),
+		tier:    uint32(min(max(e.Tier, 0), MaxCapacity)),
+		cat:     p.poolOf(e.Category),
+	}
 
 	switch {
 	case len(e.Prefs) == 0:
@@ -120,20 +135,19 @@ func (p *prepared) checkEntry(i, c int32, ps *problems) *info {
 	case len(e.Prefs) > cfg.MaxPrefs:
 		report("prefs", ReasonTooManyPrefs, itoa(len(e.Prefs)), itoa(max(cfg.MaxPrefs, 0)))
 	}
-	out := p.prefs[in.prefOff : in.prefOff+uint32(in.nprefs)]
-	for k := range out {
-		id := e.Prefs[k]
+	k := min(len(e.Prefs), MaxPrefsLimit+1)
+	out := p.prefs[off : off+uint32(k)]
+	for j, id := range e.Prefs[:k] {
 		s, ok := p.slotPos.lookup(id)
 		if !ok {
-			ps.add(secEntry, int(i), &InputError{Entry: e.ID, Slot: id, Field: "prefs[" + itoa(k) + "]", Reason: ReasonUnknownSlot})
+			ps.add(secEntry, int(i), &InputError{Entry: e.ID, Slot: id, Field: "prefs[" + itoa(j) + "]", Reason: ReasonUnknownSlot})
 			s = -1
+		} else if slices.Contains(out[:j], s) {
+			ps.add(secEntry, int(i), &InputError{Entry: e.ID, Slot: id, Field: "prefs[" + itoa(j) + "]", Reason: ReasonRepeatedSlot})
 		}
-		if s >= 0 && slices.Contains(out[:k], s) {
-			ps.add(secEntry, int(i), &InputError{Entry: e.ID, Slot: id, Field: "prefs[" + itoa(k) + "]", Reason: ReasonRepeatedSlot})
-		}
-		out[k] = s
+		out[j] = s
 	}
-	return in
+	return off + uint32(k)
 }
 
 func wantText(r Reason) string {
@@ -143,23 +157,23 @@ func wantText(r Reason) string {
 	return ""
 }
 
-// poolOf returns the position of the reserved category, or -1. There are
-// usually a handful, and a linear scan is cheaper than a map lookup per
-// entry.
+// poolOf returns the position of the reserved category, noCategory or
+// otherCategory. There are usually a handful of reserved categories, and
+// a linear scan is cheaper than a map lookup per entry.
 func (p *prepared) poolOf(category string) int32 {
 	if category == "" {
-		return -1
+		return noCategory
 	}
 	if len(p.pools) > 8 {
 		if k, ok := p.poolPos[category]; ok {
 			return k
 		}
-		return -1
+		return otherCategory
 	}
 	for k, pool := range p.pools {
 		if pool == category {
 			return int32(k)
 		}
 	}
-	return -1
+	return otherCategory
 }

@@ -38,15 +38,7 @@ func Verify(r *Record) error {
 		return &MismatchError{Reason: MismatchSeed, Index: -1, Want: seed.String(), Got: r.Seed.String()}
 	}
 	o := p.run(seed)
-	if err := p.compareOrder(o, r.Order); err != nil {
-		return err
-	}
-	if err := p.compareWins(o, r.Wins); err != nil {
-		return err
-	}
-	// The order matched entry by entry, so r.Order's IDs are the
-	// recomputed ones, read in priority order.
-	if err := p.compareWaitlists(o, r.Waitlists, r.Order); err != nil {
+	if err := p.compare(o, r); err != nil {
 		return err
 	}
 	if d := p.resultDigest(inputDigest, seed, o); d != r.ResultDigest {
@@ -55,59 +47,64 @@ func Verify(r *Record) error {
 	if len(r.Events) == 0 {
 		return nil
 	}
-	return newLive(p, o.wins, o.canonicalWaitlists()).replay(r.Events)
+	return newLive(p, o.wins, p.waitingEntries(o)).replay(r.Events)
 }
 
-// firstMismatch runs check over [0,n) in parallel chunks and returns the
-// mismatch at the smallest position, so the result is the one a
-// sequential scan would give.
-func firstMismatch(n, weight int, check func(k int) *MismatchError) error {
-	workers := workerCount(weight)
-	found := make([]*MismatchError, workers)
-	parallel(n, workers, func(w, lo, hi int) {
-		for k := lo; k < hi; k++ {
-			if m := check(k); m != nil {
-				found[w] = m
-				return
+// compare checks the record's order, wins and waitlists against the
+// outcome, in that order, and returns the first difference. The order is
+// checked in the pass that lays out the waitlists and the waitlists in
+// the pass that fills them in for the result digest, so every part of
+// the record is read once, front to back.
+func (p *prepared) compare(o *outcome, r *Record) error {
+	got := r.Order
+	found := make([]int, workerCount(len(o.ranks))) // per chunk: the first rank that differs, or -1
+	for w := range found {
+		found[w] = -1
+	}
+	o.wait = p.layoutWaitlists(o, func(w, lo, hi int) {
+		for k := lo; k < min(hi, len(got)); k++ {
+			if r := &o.ranks[k]; found[w] < 0 && (got[k].Entry != p.rankID(r) || got[k].Key != r.keyDigest()) {
+				found[w] = k
 			}
 		}
 	})
-	for _, m := range found {
-		if m != nil {
-			return m
-		}
+	if err := p.orderMismatch(o, got, found); err != nil {
+		return err
 	}
-	return nil
+	if err := p.compareWins(o, r.Wins); err != nil {
+		return err
+	}
+	return p.compareWaitlists(o, r.Waitlists, got)
 }
 
 func nItems(n int) string { return strconv.Itoa(n) + " items" }
 
-func (p *prepared) compareOrder(o *outcome, got []Ranked) error {
-	n := min(len(o.order), len(got))
-	if err := firstMismatch(n, n, func(k int) *MismatchError {
-		c := o.order[k]
-		if id := p.id(c); got[k].Entry != id {
+// orderMismatch reports the first rank at which the record's order
+// differs (found holds the first per chunk), or a difference in length.
+func (p *prepared) orderMismatch(o *outcome, got []Ranked, found []int) error {
+	for _, k := range found {
+		if k < 0 {
+			continue
+		}
+		r := &o.ranks[k]
+		if id := p.id(r.i); got[k].Entry != id {
 			return &MismatchError{Reason: MismatchOrder, Index: k, Entry: id, Want: strconv.Quote(id), Got: strconv.Quote(got[k].Entry)}
 		}
-		if got[k].Key != o.keys[c] {
-			return &MismatchError{Reason: MismatchKey, Index: k, Entry: got[k].Entry, Want: o.keys[c].String(), Got: got[k].Key.String()}
-		}
-		return nil
-	}); err != nil {
-		return err
+		return &MismatchError{Reason: MismatchKey, Index: k, Entry: got[k].Entry, Want: r.keyDigest().String(), Got: got[k].Key.String()}
 	}
+	n := min(len(o.ranks), len(got))
 	switch {
-	case len(got) < len(o.order):
-		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: p.id(o.order[n]), Want: nItems(len(o.order)), Got: nItems(len(got))}
-	case len(got) > len(o.order):
-		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: got[n].Entry, Want: nItems(len(o.order)), Got: nItems(len(got))}
+	case len(got) < len(o.ranks):
+		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: p.id(o.ranks[n].i), Want: nItems(len(o.ranks)), Got: nItems(len(got))}
+	case len(got) > len(o.ranks):
+		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: got[n].Entry, Want: nItems(len(o.ranks)), Got: nItems(len(got))}
 	}
 	return nil
 }
 
 func (p *prepared) compareWins(o *outcome, got []Win) error {
 	for k, w := range o.wins {
-		want := p.publishWin(w)
+		want := p.publishWin(w, o.ranks)
 		if k >= len(got) {
 			return &MismatchError{Reason: MismatchWins, Index: k, Entry: want.Entry, Slot: want.Slot, Want: nItems(len(o.wins)), Got: nItems(len(got))}
 		}
@@ -122,33 +119,69 @@ func (p *prepared) compareWins(o *outcome, got []Win) error {
 	return nil
 }
 
+// compareWaitlists checks the record's waitlists slot by slot: the slot,
+// then each place, then the length. order is the record's order, already
+// found equal to the outcome's, so order[k].Entry is rank k's ID, read in
+// memory order.
 func (p *prepared) compareWaitlists(o *outcome, got []Waitlist, order []Ranked) error {
-	if len(got) != len(o.waitlists) {
-		return &MismatchError{Reason: MismatchWaitlist, Index: -1, Want: strconv.Itoa(len(o.waitlists)) + " waitlists", Got: strconv.Itoa(len(got)) + " waitlists"}
+	l := o.wait
+	ns := len(p.slotOrder)
+	if len(got) != ns {
+		return &MismatchError{Reason: MismatchWaitlist, Index: -1, Want: strconv.Itoa(ns) + " waitlists", Got: strconv.Itoa(len(got)) + " waitlists"}
 	}
-	total := 0
-	for _, l := range o.waitlists {
-		total += len(l)
+	// first[w][s]: the first place of slot s, among chunk w's, whose entry
+	// differs, or -1. Chunks hold ascending places of every slot, so the
+	// first chunk with a difference has the slot's first.
+	first := make([][]int, l.workers)
+	for w := range first {
+		first[w] = make([]int, ns)
+		for s := range first[w] {
+			first[w][s] = -1
+		}
 	}
-	return firstMismatch(len(o.waitlists), total, func(s int) *MismatchError {
-		l := o.waitlists[s]
+	p.fillWaitlists(o, l, func(w, k int, s int32, j int) {
+		g := got[s].Entries
+		if t := j - l.start[s]; t < len(g) && g[t] != order[k].Entry {
+			if f := &first[w][s]; *f < 0 {
+				*f = t
+			}
+		}
+	})
+	for s := range ns {
 		slot := p.slotID(int32(s))
 		g := got[s]
 		if g.Slot != slot {
 			return &MismatchError{Reason: MismatchWaitlist, Index: -1, Slot: slot, Want: "slot " + strconv.Quote(slot), Got: "slot " + strconv.Quote(g.Slot)}
 		}
-		n := min(len(l), len(g.Entries))
-		for k := range n {
-			if id := order[l[k]].Entry; g.Entries[k] != id {
-				return &MismatchError{Reason: MismatchWaitlist, Index: k, Entry: id, Slot: slot, Want: strconv.Quote(id), Got: strconv.Quote(g.Entries[k])}
+		for w := range first {
+			if t := first[w][s]; t >= 0 {
+				id := p.id(o.ranks[p.rankAt(o, s, t)].i)
+				return &MismatchError{Reason: MismatchWaitlist, Index: t, Entry: id, Slot: slot, Want: strconv.Quote(id), Got: strconv.Quote(g.Entries[t])}
 			}
 		}
+		want := l.len(s)
 		switch {
-		case len(g.Entries) < len(l):
-			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: order[l[n]].Entry, Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
-		case len(g.Entries) > len(l):
-			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: g.Entries[n], Slot: slot, Want: nItems(len(l)), Got: nItems(len(g.Entries))}
+		case len(g.Entries) < want:
+			n := len(g.Entries)
+			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: p.id(o.ranks[p.rankAt(o, s, n)].i), Slot: slot, Want: nItems(want), Got: nItems(n)}
+		case len(g.Entries) > want:
+			return &MismatchError{Reason: MismatchWaitlist, Index: want, Entry: g.Entries[want], Slot: slot, Want: nItems(want), Got: nItems(len(g.Entries))}
 		}
-		return nil
+	}
+	return nil
+}
+
+// rankAt returns the rank at place t of slot s's waitlist. It walks the
+// ranks, and is only used to name a difference.
+func (p *prepared) rankAt(o *outcome, s, t int) int {
+	rank := -1
+	p.eachWaiting(o, 0, len(o.ranks), func(k int, x int32) {
+		if int(x) == s {
+			if t == 0 && rank < 0 {
+				rank = k
+			}
+			t--
+		}
 	})
+	return rank
 }
