@@ -79,7 +79,6 @@ func (w *walk) postcards(ctx context.Context, n int) error {
 			}
 		}
 	}
-	w.t.postcardRows = res.Rows
 	w.printf("postcards: %s rows typed in; %s stored, %s rows rejected (by row, column and reason, never the value);",
 		demo.N(res.Rows), demo.N(len(receipts)), demo.N(len(seen)))
 	w.printf("  postcards.csv deleted after the import (it held personal data in the clear)")

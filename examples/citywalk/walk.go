@@ -76,7 +76,6 @@ type walk struct {
 type tally struct {
 	web, postcard, duplicates int
 	rejected                  map[string]int // reason code -> applications
-	postcardRows              int
 	courses                   map[string]*course
 	categories                map[string]*course // on the oversubscribed course
 	sent, postal, insurance   int

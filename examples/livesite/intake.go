@@ -48,7 +48,7 @@ func (s *site) webIntake(ctx context.Context, n int) ([]applicant.Form, error) {
 	var subs []submission
 	var sample []applicant.Form
 	for i := range n {
-		f := s.names.rename(s.people.Form(4))
+		f := s.names.rename(s.people.Form(maxGroup))
 		lang := language.Japanese
 		if i%8 == 7 {
 			lang = language.English // read the notice in English: gets English mail
@@ -122,7 +122,7 @@ func (s *site) postcardIntake(ctx context.Context, n int, web []applicant.Form) 
 	var rows []applicant.Form
 	bad, dup := max(1, n/40), max(1, n/100)
 	for i := range n {
-		f := s.names.rename(s.people.Form(4))
+		f := s.names.rename(s.people.Form(maxGroup))
 		f.Representative.Email = "" // postcards carry no email address
 		rows = append(rows, f)
 		if i%(n/bad) == n/bad/2 {
@@ -153,7 +153,6 @@ func (s *site) postcardIntake(ctx context.Context, n int, web []applicant.Form) 
 			continue
 		}
 		aside[e.Row] = true
-		s.t.rejectedPostcardRows++
 		var ae *applicant.Error
 		if errors.As(e, &ae) {
 			s.t.reject(ae)

@@ -144,18 +144,23 @@ func (s *site) confirmations(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// One winner in a hundred declines; two never answer. The example
+	// picks the silent ones among groups whose seats a waiting group can
+	// take, so that their lapses show promotions.
 	var confirm, decline []kuji.Result
 	silent := 0
 	winners := 0
+	passable := s.passable()
 	for _, r := range results {
 		if r.Outcome != applicant.Won {
 			continue
 		}
-		switch winners++; winners % 100 {
-		case 0:
-			decline = append(decline, r) // 1% decline
-		case 1, 2:
-			silent++ // 2% never answer
+		winners++
+		switch k := winners % 100; {
+		case k == 0:
+			decline = append(decline, r)
+		case k <= 2 && passable(r.Receipt, r.Slots[0]):
+			silent++
 		default:
 			confirm = append(confirm, r)
 		}
@@ -182,13 +187,13 @@ func (s *site) confirmations(ctx context.Context) error {
 
 	// The deadline passes: unconfirmed seats lapse.
 	s.clock.Set(tNotify.Add(s.o.Config().ConfirmWithin + time.Minute))
-	start = time.Now()
-	lapsed, err := s.o.Lapse(ctx, boss)
-	if err != nil {
-		return err
+	if silent > 0 {
+		start = time.Now()
+		if s.t.lapsed, err = s.o.Lapse(ctx, boss); err != nil {
+			return err
+		}
+		s.timed("lapses, with promotions (Office.Lapse)", s.t.lapsed, start)
 	}
-	s.timed("lapses, with promotions (Office.Lapse)", lapsed, start)
-	s.t.lapsed = lapsed
 	final, err := s.o.DrawRecord(ctx)
 	if err != nil {
 		return err
@@ -196,14 +201,13 @@ func (s *site) confirmations(ctx context.Context) error {
 	if err := lottery.Verify(final); err != nil {
 		return fmt.Errorf("the draw record with its events does not verify: %w", err)
 	}
-	s.final = final
 	for _, e := range final.Events {
 		s.t.promoted += len(e.Promoted)
 	}
 	if err := s.writeJSON("draw record with cancellations, lapses and promotions", s.path("public", "draw-record-final.json"), final); err != nil {
 		return err
 	}
-	s.printf("deadline %s passed: %s seats lapsed", s.clock.Now().Add(-time.Minute).Format("2006-01-02 15:04"), demo.N(lapsed))
+	s.printf("deadline %s passed: %s seats lapsed", s.clock.Now().Add(-time.Minute).Format("2006-01-02 15:04"), demo.N(s.t.lapsed))
 	s.printf("%s groups promoted from the waitlists (%d events replayed by lottery.Verify: OK)", demo.N(s.t.promoted), len(final.Events))
 
 	n, done, err := s.notifier()
@@ -224,6 +228,30 @@ func (s *site) confirmations(ctx context.Context) error {
 			}
 		}
 	}
-	s.printf("%s promotion messages sent; %d promoted postcard applicants are told by post", demo.N(sum.Sent), promotedPostcards)
+	s.printf("%s promotion messages sent; %d promoted groups applied by postcard, have no email address", demo.N(sum.Sent), promotedPostcards)
+	s.printf("  and must be told by post")
 	return nil
+}
+
+// passable reports whether at least three groups waiting for the slot at
+// the draw are no larger than the receipt's group: whether someone on the
+// waitlist can take its seats.
+func (s *site) passable() func(receipt, slot string) bool {
+	size := map[string]int{}
+	for _, e := range s.record.Input.Entries {
+		size[e.ID] = e.Size
+	}
+	waiting := map[string][]string{}
+	for _, w := range s.record.Waitlists {
+		waiting[w.Slot] = w.Entries
+	}
+	return func(receipt, slot string) bool {
+		fit := 0
+		for _, e := range waiting[slot] {
+			if size[e] <= size[receipt] {
+				fit++
+			}
+		}
+		return fit >= 3
+	}
 }

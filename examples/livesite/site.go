@@ -61,7 +61,6 @@ type site struct {
 	// postcards are the receipt numbers of the postcard applications.
 	postcards map[string]bool
 	record    *lottery.Record // as drawn
-	final     *lottery.Record // with the cancellations, lapses and promotions
 	t         tally
 	files     []file
 	timings   []timing
@@ -74,7 +73,6 @@ type tally struct {
 	dupWeb, dupPostcard   int // refused: the same person already holds a chance
 	rejected              map[string]int
 	rejectedText          map[string]string // reason code -> English message
-	rejectedPostcardRows  int
 	entries               int
 	won, waitlisted, lost int
 	sent, postal          int
@@ -140,9 +138,11 @@ var (
 	tracer    = refevent.As(refevent.Tracer, applicant.PurposeInfectionTracing)
 )
 
-// meanGroup is the mean group size of the synthetic applications (1 to 4
-// people, evenly).
-const meanGroup = 2.5
+// The synthetic groups have 1 to 4 people, evenly.
+const (
+	maxGroup  = 4
+	meanGroup = 2.5
+)
 
 // create is step 1: the event, its keys, its store and its staff.
 func (s *site) create(ctx context.Context) error {
@@ -150,8 +150,9 @@ func (s *site) create(ctx context.Context) error {
 	slots := len(refevent.LiveSite(0, 1).Slots)
 	capacity := s.cfg.capacity
 	if capacity == 0 {
-		// Enough seats for about half the groups.
-		capacity = max(6, int(float64(s.cfg.n)*meanGroup/2/float64(slots)+0.5))
+		// Enough seats for about half the groups, and at least one
+		// group of the largest size.
+		capacity = max(maxGroup, int(float64(s.cfg.n)*meanGroup/2/float64(slots)+0.5))
 	}
 	ev := refevent.LiveSite(0, capacity)
 	keys, err := demo.NewKeys(s.dir, ev.LogOrigin, tCreate.AddDate(0, 0, -1))
