@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net"
@@ -90,15 +91,26 @@ func (s *site) notifier() (smtp.Notifier, func(), error) {
 	return sender, func() { sender.Close() }, nil
 }
 
-// counting passes notifications on and shows progress.
+// counting passes notifications on and shows progress. A server that
+// cannot be used at all (unreachable, no STARTTLS, TLS or authentication
+// failing) stops the run at once rather than retrying every message for
+// hours.
 type counting struct {
 	smtp.Notifier
 	progress *demo.Progress
+	stop     context.CancelCauseFunc
 }
 
 func (c counting) Notify(ctx context.Context, n smtp.Notification) error {
 	err := c.Notifier.Notify(ctx, n)
 	c.progress.Add(1)
+	var se *smtp.SendError
+	if errors.As(err, &se) {
+		switch se.Reason {
+		case smtp.ReasonConnect, smtp.ReasonStartTLSUnavailable, smtp.ReasonTLS, smtp.ReasonAuth:
+			c.stop(fmt.Errorf("the SMTP server cannot be used (%s): %w", se.Reason, err))
+		}
+	}
 	return err
 }
 
@@ -106,7 +118,9 @@ func (c counting) Notify(ctx context.Context, n smtp.Notification) error {
 // directory takes several dispatchers at once (the store hands each message
 // to one of them), which lets SQLite commit their work in groups.
 func (s *site) dispatch(ctx context.Context, n smtp.Notifier, expect int) (smtp.Summary, error) {
-	n = counting{n, demo.NewProgress(s.cfg.progress, "messages", expect, 1000)}
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	n = counting{n, demo.NewProgress(s.cfg.progress, "messages", expect, 1000), stop}
 	workers, rate := 8, math.Inf(1)
 	if s.cfg.smtp != "" {
 		workers, rate = 1, s.cfg.smtpRate // one connection, politely
@@ -130,6 +144,9 @@ func (s *site) dispatch(ctx context.Context, n smtp.Notifier, expect int) (smtp.
 		})
 	}
 	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil {
+		return total, cause
+	}
 	return total, firstErr
 }
 
