@@ -161,9 +161,9 @@ func (s *site) confirmations(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// One winner in a hundred declines; two never answer. The example
-	// picks the silent ones among groups whose seats a waiting group can
-	// take, so that their lapses show promotions.
+	// One winner in two hundred declines; one in a hundred never answers.
+	// The example picks the silent ones among groups whose seats a waiting
+	// group can take, so that their lapses show promotions.
 	var confirm, decline []kuji.Result
 	silent := 0
 	winners := 0
@@ -173,10 +173,10 @@ func (s *site) confirmations(ctx context.Context) error {
 			continue
 		}
 		winners++
-		switch k := winners % 100; {
-		case k == 0:
+		switch k := winners % 200; {
+		case k == 100:
 			decline = append(decline, r)
-		case k <= 2 && passable(r.Receipt, r.Slots[0]):
+		case (k == 1 || k == 101) && passable(r.Receipt, r.Slots[0]):
 			silent++
 		default:
 			confirm = append(confirm, r)
