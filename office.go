@@ -420,8 +420,12 @@ func failureCode(err error) string {
 	return "error"
 }
 
-// appendAudit appends entries to the event's log inside tx.
+// appendAudit appends entries to the event's log inside tx (none: nothing
+// to do).
 func (o *Office) appendAudit(ctx context.Context, tx adapters.Tx, entries ...audit.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
 	l, err := audit.NewLog(o.cfg.origin(), tx.AuditLog(o.cfg.origin()))
 	if err != nil {
 		return err

@@ -323,3 +323,44 @@ func TestNameAndAgeClashIsReviewed(t *testing.T) {
 	_, err = o.Apply(ctx, refevent.Disguise(a), language.Japanese)
 	require.ErrorIs(t, err, kuji.ErrDuplicate)
 }
+
+// A seat given up with nobody waiting promotes no one, and that is fine:
+// a cancellation and a lapse go through all the same.
+func TestCancelAndLapseWithNobodyWaiting(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := memoryRig(t, refevent.LiveSite(1, 100)) // room for everyone
+	o := r.office
+	require.NoError(t, o.Open(ctx, refevent.Boss))
+	p := refevent.NewPeople(o.Config().Schema, 30)
+	for range 4 {
+		_, err := o.Apply(ctx, p.Form(2), language.Japanese)
+		require.NoError(t, err)
+	}
+	require.NoError(t, o.Close(ctx, refevent.Boss))
+	_, err := o.Commit(ctx, refevent.Boss, []string{"beacon"}, nil)
+	require.NoError(t, err)
+	_, err = o.Draw(ctx, refevent.Boss, lottery.SeedMaterial{Sources: []lottery.Source{{Name: "beacon", Values: []string{"5"}}}})
+	require.NoError(t, err)
+	require.NoError(t, o.Notify(ctx, refevent.Boss))
+	results, err := o.Results(ctx)
+	require.NoError(t, err)
+	for _, res := range results {
+		require.Equal(t, applicant.Won, res.Outcome, "everyone fits")
+	}
+	require.NoError(t, o.Cancel(ctx, refevent.As(refevent.Reception, applicant.PurposeReception), results[0].Receipt, results[0].Slots[0]))
+	require.NoError(t, o.Confirm(ctx, results[1].Receipt, results[1].Slots[0]))
+	r.clock.Add(o.Config().ConfirmWithin)
+	n, err := o.Lapse(ctx, refevent.Boss)
+	require.NoError(t, err)
+	require.Equal(t, 2, n, "the two unconfirmed wins lapse")
+	after, err := o.Results(ctx)
+	require.NoError(t, err)
+	won := 0
+	for _, res := range after {
+		if res.Outcome == applicant.Won {
+			won++
+		}
+	}
+	require.Equal(t, 1, won, "only the confirmed group holds its seat")
+}
