@@ -75,8 +75,8 @@ type Office struct {
 	id     string
 	notice *consent.Notice
 
-	mu        sync.Mutex
-	drawCache *drawIndex // the newest draw record seen, indexed
+	mu   sync.Mutex
+	draw drawCache // the newest draw record seen
 }
 
 func (opts *Options) check() error {

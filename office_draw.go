@@ -143,10 +143,14 @@ func (o *Office) Draw(ctx context.Context, acc Access, seed lottery.SeedMaterial
 		if err := releaseWithdrawn(rec, live); err != nil {
 			return err
 		}
+		// The caller gets its own copy: the stored one goes to the cache.
+		if out, err = copyRecord(rec); err != nil {
+			return err
+		}
 		if err := o.putDraw(t, rec); err != nil {
 			return err
 		}
-		idx, err := indexDraw(rec)
+		idx, err := o.index(ctx, t.tx, t.rec)
 		if err != nil {
 			return err
 		}
@@ -155,7 +159,6 @@ func (o *Office) Draw(ctx context.Context, acc Access, seed lottery.SeedMaterial
 				return err
 			}
 		}
-		out = rec
 		t.entry.Details.Count = int64(len(rec.Order))
 		t.entry.Details.SHA256 = audit.Digest(rec.ResultDigest)
 		return nil
@@ -225,7 +228,8 @@ func (o *Office) readDraw(ctx context.Context, tx adapters.ReadTx) (*drawDoc, er
 }
 
 // putDraw stores a (changed) draw record and notes its digest in the
-// event record. The digest names the version: cached indexes are keyed by
+// event record. The record is kept in the cache for the next edit: the
+// caller must not change or hand it out afterwards. The digest names the version: cached indexes are keyed by
 // it, so an index built inside a transaction that rolled back can never be
 // mistaken for a committed record's.
 func (o *Office) putDraw(t *txn, rec *lottery.Record) error {
@@ -238,7 +242,7 @@ func (o *Office) putDraw(t *txn, rec *lottery.Record) error {
 	}
 	t.rec.DrawDigest = digestOf(doc)
 	t.dirty = true
-	return nil
+	return o.keepDraw(t.rec.DrawDigest, rec)
 }
 
 func digestOf(b []byte) string {
@@ -288,34 +292,80 @@ func (x *drawIndex) outcome(receipt string) string {
 	return statusLost
 }
 
-// index returns the current draw index, parsing the stored record only
-// when it changed.
+// drawCache is the newest draw record an Office has seen, by the SHA-256
+// of its stored JSON: the index (immutable, shared by readers) and the
+// parsed record, which one seat edit at a time takes out to change. Keying
+// by content makes a stale entry impossible: an entry made inside a
+// transaction that then rolled back still describes exactly the record
+// with that digest, whatever else is committed.
+type drawCache struct {
+	digest string
+	idx    *drawIndex
+	rec    *lottery.Record // nil once taken by an edit
+}
+
+// index returns the index of the event's current draw record, parsing the
+// stored record only when it changed.
 func (o *Office) index(ctx context.Context, tx adapters.ReadTx, rec *record) (*drawIndex, error) {
 	if rec.DrawDigest == "" {
 		return nil, &Error{Op: "Draw", Reason: ReasonState}
 	}
 	o.mu.Lock()
-	cached := o.drawCache
+	c := o.draw
 	o.mu.Unlock()
-	if cached != nil && cached.digest == rec.DrawDigest {
-		return cached, nil
+	if c.digest == rec.DrawDigest {
+		return c.idx, nil
 	}
+	_, idx, err := o.parseDraw(ctx, tx, rec.DrawDigest)
+	return idx, err
+}
+
+// parseDraw reads and indexes the stored draw record and caches both.
+func (o *Office) parseDraw(ctx context.Context, tx adapters.ReadTx, digest string) (*lottery.Record, *drawIndex, error) {
 	doc, err := o.readDraw(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if doc.Record == nil {
-		return nil, fmt.Errorf("kuji: draw record missing: %w", adapters.ErrCorrupt)
+		return nil, nil, fmt.Errorf("kuji: draw record missing: %w", adapters.ErrCorrupt)
 	}
 	idx, err := indexDraw(doc.Record)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	idx.digest = rec.DrawDigest
+	idx.digest = digest
 	o.mu.Lock()
-	o.drawCache = idx
+	o.draw = drawCache{digest: digest, idx: idx}
 	o.mu.Unlock()
-	return idx, nil
+	return doc.Record, idx, nil
+}
+
+// takeDraw returns the current draw record for changing, and its index:
+// the cached record if no other edit holds it, else a fresh parse.
+func (o *Office) takeDraw(ctx context.Context, tx adapters.ReadTx, digest string) (*lottery.Record, *drawIndex, error) {
+	o.mu.Lock()
+	c := o.draw
+	if c.digest == digest && c.rec != nil {
+		o.draw.rec = nil
+		o.mu.Unlock()
+		return c.rec, c.idx, nil
+	}
+	o.mu.Unlock()
+	return o.parseDraw(ctx, tx, digest)
+}
+
+// keepDraw caches a record just stored under digest, with its index; the
+// caller must not change rec afterwards.
+func (o *Office) keepDraw(digest string, rec *lottery.Record) error {
+	idx, err := indexDraw(rec)
+	if err != nil {
+		return err
+	}
+	idx.digest = digest
+	o.mu.Lock()
+	o.draw = drawCache{digest: digest, idx: idx, rec: rec}
+	o.mu.Unlock()
+	return nil
 }
 
 // Result is one application's published result: pseudonymous, by receipt
@@ -389,4 +439,14 @@ func (o *Office) count(ctx context.Context, tx adapters.ReadTx, status []string)
 		return nil
 	})
 	return n, err
+}
+
+// copyRecord returns an independent copy of a draw record.
+func copyRecord(rec *lottery.Record) (*lottery.Record, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	var out lottery.Record
+	return &out, json.Unmarshal(b, &out)
 }

@@ -180,7 +180,7 @@ func (o *Office) Confirm(ctx context.Context, receipt, slot string) error {
 // the slot's waitlist that fits is promoted and notified.
 func (o *Office) Decline(ctx context.Context, receipt, slot string) error {
 	return o.applicantStep(ctx, "Decline", receipt, slot, func(t *txn, row adapters.Application) ([]audit.Entry, error) {
-		return o.free(t, lottery.EventCancel, row, slot)
+		return o.releaseOne(t, row, slot)
 	})
 }
 
@@ -195,7 +195,7 @@ func (o *Office) Cancel(ctx context.Context, acc Access, receipt, slot string) e
 		if err != nil {
 			return err
 		}
-		entries, err := o.free(t, lottery.EventCancel, row, slot)
+		entries, err := o.releaseOne(t, row, slot)
 		if err != nil {
 			return err
 		}
@@ -223,29 +223,48 @@ func (o *Office) Lapse(ctx context.Context, acc Access) (int, error) {
 		if err != nil {
 			return err
 		}
-		idx, err := o.index(ctx, t.tx, t.rec)
+		e, err := o.editSeats(t)
 		if err != nil {
 			return err
 		}
-		var entries []audit.Entry
 		for _, a := range lapsing {
-			if idx.promoted[a.Receipt] != nil {
+			if e.idx.promoted[a.Receipt] != nil {
 				continue // promoted after the deadline: no confirmation asked
 			}
-			for _, slot := range idx.seats[a.Receipt] {
-				more, err := o.free(t, lottery.EventLapse, a, slot)
-				if err != nil {
+			// The seats held when the deadline passed; one promoted to
+			// this group during this very run needs no confirmation.
+			for _, slot := range e.idx.seats[a.Receipt] {
+				if !slices.Contains(e.seats(a.Receipt), slot) {
+					continue
+				}
+				if err := e.release(lottery.EventLapse, a, slot); err != nil {
 					return err
 				}
-				entries = append(entries, more...)
 				n++
+			}
+		}
+		if n > 0 {
+			if err := e.save(); err != nil {
+				return err
 			}
 		}
 		t.entry.Subjects = []string{"lapse"}
 		t.entry.Details.Count = int64(n)
-		return o.appendAudit(ctx, t.tx, entries...)
+		return o.appendAudit(ctx, t.tx, e.entries...)
 	})
 	return n, err
+}
+
+// releaseOne gives up one seat and saves the record.
+func (o *Office) releaseOne(t *txn, row adapters.Application, slot string) ([]audit.Entry, error) {
+	e, err := o.editSeats(t)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.release(lottery.EventCancel, row, slot); err != nil {
+		return nil, err
+	}
+	return e.entries, e.save()
 }
 
 // applicantStep runs an applicant's own step on one of their seats,
@@ -286,107 +305,122 @@ func (o *Office) applicantStep(ctx context.Context, op, receipt, slot string, fn
 	return asOpError(op, err)
 }
 
-// free gives up row's seats in slot (a cancellation or a lapse), promotes
-// from the waitlist, records the new statuses, queues the promoted groups'
-// messages and returns the audit entries of the promotions. It saves the
-// draw record.
-func (o *Office) free(t *txn, kind lottery.EventKind, row adapters.Application, slot string) ([]audit.Entry, error) {
-	doc, err := o.readDraw(t.ctx, t.tx)
-	if err != nil {
-		return nil, err
-	}
-	rec := doc.Record
-	if rec == nil {
+// seatEdit changes the draw record within one operation: the record is
+// read once, changed by any number of releases (each promoting from the
+// waitlist), and saved once — a lapse of hundreds of seats costs one read
+// and one write of the record, not hundreds.
+type seatEdit struct {
+	o       *Office
+	t       *txn
+	rec     *lottery.Record
+	idx     *drawIndex          // the seats when the edit began
+	held    map[string][]string // receipts whose seats changed since, and what they hold now
+	entries []audit.Entry       // the promotions' audit entries
+}
+
+func (o *Office) editSeats(t *txn) (*seatEdit, error) {
+	if t.rec.DrawDigest == "" {
 		return nil, &Error{Op: "Cancel", Reason: ReasonState}
 	}
+	rec, idx, err := o.takeDraw(t.ctx, t.tx, t.rec.DrawDigest)
+	if err != nil {
+		return nil, err
+	}
+	return &seatEdit{o: o, t: t, rec: rec, idx: idx, held: map[string][]string{}}, nil
+}
+
+// seats returns the slots receipt holds now.
+func (e *seatEdit) seats(receipt string) []string {
+	if s, ok := e.held[receipt]; ok {
+		return s
+	}
+	return e.idx.seats[receipt]
+}
+
+// release gives up row's seat in slot (a cancellation or a lapse),
+// promotes from the waitlist, and records the new statuses.
+func (e *seatEdit) release(kind lottery.EventKind, row adapters.Application, slot string) error {
 	var promoted []lottery.Win
+	var err error
 	switch kind {
 	case lottery.EventLapse:
-		promoted, err = rec.Lapse(row.Receipt, slot)
+		promoted, err = e.rec.Lapse(row.Receipt, slot)
 	default:
-		promoted, err = rec.Cancel(row.Receipt, slot)
+		promoted, err = e.rec.Cancel(row.Receipt, slot)
 	}
 	if err != nil {
-		return nil, &Error{Op: "Cancel", Reason: ReasonNoWin, Receipt: row.Receipt, Slot: slot, Err: err}
+		return &Error{Op: "Cancel", Reason: ReasonNoWin, Receipt: row.Receipt, Slot: slot, Err: err}
 	}
-	entries, err := o.promote(t, rec, promoted)
-	if err != nil {
-		return nil, err
-	}
-	if err := o.putDraw(t, rec); err != nil {
-		return nil, err
-	}
-	idx, err := indexDraw(rec)
-	if err != nil {
-		return nil, err
+	e.held[row.Receipt] = slices.DeleteFunc(slices.Clone(e.seats(row.Receipt)), func(s string) bool { return s == slot })
+	if err := e.promote(promoted); err != nil {
+		return err
 	}
 	to := statusCancelled
 	if kind == lottery.EventLapse {
 		to = statusLapsed
 	}
-	if idx.outcome(row.Receipt) == statusWon {
+	if len(e.seats(row.Receipt)) > 0 {
 		to = row.Status // still holds another seat
 	}
 	if to != row.Status {
-		if err := t.tx.SetStatus(t.ctx, o.id, row.ID, row.Status, to); err != nil {
-			return nil, err
-		}
+		return e.t.tx.SetStatus(e.t.ctx, e.o.id, row.ID, row.Status, to)
 	}
-	return entries, nil
+	return nil
 }
+
+// save stores the changed record.
+func (e *seatEdit) save() error { return e.o.putDraw(e.t, e.rec) }
 
 // promote records promoted wins: the group's status becomes won and, once
 // results went out, a promotion message is queued. A promotion landing on a
 // withdrawn application is cancelled at once, promoting the next.
-func (o *Office) promote(t *txn, rec *lottery.Record, wins []lottery.Win) ([]audit.Entry, error) {
-	var entries []audit.Entry
+func (e *seatEdit) promote(wins []lottery.Win) error {
+	t, o := e.t, e.o
 	for len(wins) > 0 {
 		w := wins[0]
 		wins = wins[1:]
 		row, err := t.tx.ApplicationByReceipt(t.ctx, o.id, w.Entry)
 		if errors.Is(err, adapters.ErrNotFound) {
-			more, err := rec.Cancel(w.Entry, w.Slot)
+			more, err := e.rec.Cancel(w.Entry, w.Slot)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			wins = append(wins, more...)
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
+		e.held[w.Entry] = append(slices.Clone(e.seats(w.Entry)), w.Slot)
 		if row.Status != statusWon && row.Status != statusConfirmed {
 			if err := t.tx.SetStatus(t.ctx, o.id, row.ID, row.Status, statusWon); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if t.state().index() >= StateNotified.index() && row.Channel == string(applicant.ChannelWeb) {
 			err := t.tx.EnqueueMessage(t.ctx, o.message(row, string(smtp.KindPromoted), w.Slot, t.now))
 			if err != nil && !errors.Is(err, adapters.ErrDuplicate) {
-				return nil, err
+				return err
 			}
 		}
-		entries = append(entries, audit.Entry{Time: t.now, Actor: "system", Role: audit.RoleSystem,
+		e.entries = append(e.entries, audit.Entry{Time: t.now, Actor: "system", Role: audit.RoleSystem,
 			Action: audit.ActionStateChange, Event: o.id, Subjects: []string{row.Receipt, slotSubject(w.Slot)}, Outcome: audit.OutcomeAllowed})
 	}
-	return entries, nil
+	return nil
 }
 
 // giveUpSeats frees every seat a withdrawn application holds.
 func (o *Office) giveUpSeats(t *txn, row adapters.Application) ([]audit.Entry, error) {
-	idx, err := o.index(t.ctx, t.tx, t.rec)
+	e, err := o.editSeats(t)
 	if err != nil {
 		return nil, err
 	}
-	var entries []audit.Entry
-	for _, slot := range idx.seats[row.Receipt] {
-		more, err := o.free(t, lottery.EventCancel, row, slot)
-		if err != nil {
+	for _, slot := range e.seats(row.Receipt) {
+		if err := e.release(lottery.EventCancel, row, slot); err != nil {
 			return nil, err
 		}
-		entries = append(entries, more...)
 	}
-	return entries, nil
+	return e.entries, e.save()
 }
 
 func categoryOf(f applicant.Field) string {
