@@ -43,7 +43,7 @@ func (s *site) eventDays(ctx context.Context) error {
 	}
 
 	slots := s.o.Config().Slots
-	cardsPerSlot := max(1, s.cfg.n/10/len(slots))
+	walkIns := s.cfg.n / 10           // walk-in groups over the whole event
 	cluster := slots[len(slots)/2].ID // a cluster is reported among this slot's visitors
 	progress := demo.NewProgress(s.cfg.progress, "slots", len(slots), 12)
 	start := time.Now()
@@ -66,7 +66,11 @@ func (s *site) eventDays(ctx context.Context) error {
 			return err
 		}
 		s.t.checkedIn += len(coming)
-		for j := range cardsPerSlot {
+		cards := (i+1)*walkIns/len(slots) - i*walkIns/len(slots)
+		if sl.ID == cluster {
+			cards = max(cards, 1)
+		}
+		for j := range cards {
 			// Typed in from the paper card by a handler designated for
 			// infection tracing.
 			if _, err := s.o.RecordContactCard(ctx, tracer, sl.ID, s.people.Card(j), language.Japanese); err != nil {

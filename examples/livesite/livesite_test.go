@@ -31,7 +31,7 @@ import (
 // encrypted postal list and the certificates agree with the summary.
 func TestLiveSite(t *testing.T) {
 	t.Parallel()
-	const n = 300
+	const n = 200
 	dir := filepath.Join(t.TempDir(), "out")
 	var out bytes.Buffer
 	cfg := config{dir: dir, n: n, workers: 4, seed: 7, smtpFrom: "no-reply@livesite.example.jp"}

@@ -13,6 +13,9 @@ import (
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kuji-go/kuji/adapters/smtp"
+	"github.com/kuji-go/kuji/examples/internal/demo"
 )
 
 // mailbox is an in-process SMTP server on 127.0.0.1 without STARTTLS (a
@@ -108,10 +111,25 @@ func TestLiveSiteOverSMTP(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, matches, "nothing went to the outbox directory")
 
-	// Without -smtp-plain a server that offers no STARTTLS is refused:
-	// addresses do not cross a network in the clear.
-	cfg.dir, cfg.smtpPlain = filepath.Join(t.TempDir(), "out"), false
-	err = run(context.Background(), cfg, io.Discard)
-	require.ErrorContains(t, err, "starttls-unavailable")
-	require.Len(t, mb.all(), emails+promotions, "no more messages")
+}
+
+// Without -smtp-plain a server that offers no STARTTLS is refused
+// (addresses do not cross a network in the clear), and the refusal stops
+// the dispatch at once instead of being retried for every message.
+func TestSMTPWithoutTLSStops(t *testing.T) {
+	t.Parallel()
+	mb, addr := startMailbox(t)
+	s := &site{cfg: config{smtp: addr, smtpFrom: "kekka@livesite.example.jp"}}
+	n, done, err := s.notifier()
+	require.NoError(t, err)
+	defer done()
+	var cause error
+	c := counting{n, demo.NewProgress(io.Discard, "", 1, 1), func(err error) { cause = err }}
+	err = c.Notify(context.Background(), smtp.Notification{Key: "livesite/LS-0000011/won", Kind: smtp.KindWon,
+		Lang: smtp.LangJa, To: "someone@example.jp", Subject: "抽選結果", Body: "当選"})
+	var se *smtp.SendError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, smtp.ReasonStartTLSUnavailable, se.Reason)
+	require.ErrorContains(t, cause, "starttls-unavailable", "the run is stopped")
+	require.Empty(t, mb.all())
 }
