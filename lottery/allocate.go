@@ -5,21 +5,21 @@ import (
 	"slices"
 )
 
-// win is one seat allocation: entry c (input index) won slot s (canonical
-// position) from reserved category pool (or -1 for the general pool) in
+// win is one seat allocation: entry c (canonical position) won slot s
+// (canonical position) from reserved category pool (or -1 for the general pool) in
 // draw round round (1..MaxWins; 0 for a promotion). k is the entry's rank
 // for a win of the draw, or -1.
 type win struct {
 	c, s, pool, round, k int32
 }
 
-// outcome is a draw's result. Entries are named by input index, slots by
-// canonical position, and the per-entry state by rank (position in the
+// outcome is a draw's result. Entries and slots are named by canonical
+// position, and the per-entry state is kept by rank (position in the
 // priority order), so that every pass over it reads memory in order.
 type outcome struct {
-	// ranks are the entries' records in priority order: rank k is entry
-	// ranks[k].i, with key ranks[k].key and canonical position
-	// ranks[k].tie, and its preferences at prefs[ranks[k].prefOff:].
+	// ranks are the entries' records in priority order: rank k is the
+	// entry at canonical position ranks[k].tie, with key ranks[k].key
+	// and its preferences at prefs[ranks[k].prefOff:].
 	ranks []rec
 	prefs []int32
 	wins  []win
@@ -133,7 +133,7 @@ func (p *prepared) allocate(o *outcome) {
 					o.won[k] |= 1 << j
 				}
 				o.count[k]++
-				o.wins = append(o.wins, win{c: o.ranks[k].i, s: s, pool: pool, round: round, k: int32(k)})
+				o.wins = append(o.wins, win{c: o.ranks[k].tie, s: s, pool: pool, round: round, k: int32(k)})
 				return *free < smallest
 			}
 		}

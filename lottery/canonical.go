@@ -192,7 +192,7 @@ func (p *prepared) encodeEntry(b []byte, c int) []byte {
 	be := binary.BigEndian
 	i := p.canon[c]
 	e := &p.ent[i]
-	if r := &p.idKeys[c]; r.i == i && !r.continues() {
+	if r := &p.idKeys[c]; r.tie == i && !r.continues() {
 		b = be.AppendUint32(b, uint32(r.chunkLen()))
 		b = r.idBytes(b)
 	} else {

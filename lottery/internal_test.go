@@ -70,7 +70,7 @@ func TestKeyDependsOnlyOnSeedIDAndWeight(t *testing.T) {
 		recs := make([]rec, len(in.Entries))
 		p.keys(seed, recs)
 		for _, r := range recs {
-			out[p.id(r.i)] = r.keyDigest()
+			out[p.id(p.canon[r.tie])] = r.keyDigest()
 		}
 		return out
 	}
@@ -143,7 +143,7 @@ func TestSortRecs(t *testing.T) {
 	for _, n := range []int{0, 1, 50, 1000, 70_000, 200_000} {
 		a := make([]rec, n)
 		for k := range a {
-			a[k] = rec{tier: uint32(r.IntN(3)), tie: int32(r.IntN(n)), i: int32(k)}
+			a[k] = rec{tier: uint32(r.IntN(3)), tie: int32(r.IntN(n)), idOff: uint32(k)} // idOff names the item
 			for w := range a[k].key {
 				a[k].key[w] = r.Uint64() >> (r.IntN(2) * 50)
 			}
@@ -163,7 +163,7 @@ func TestSortRecs(t *testing.T) {
 		}
 		// Records equal in (tier, key, tie) may come in either order;
 		// the items must be the same.
-		slices.SortStableFunc(a, func(x, y rec) int { return cmp.Or(cmpRec(&x, &y), cmp.Compare(x.i, y.i)) })
+		slices.SortStableFunc(a, func(x, y rec) int { return cmp.Or(cmpRec(&x, &y), cmp.Compare(x.idOff, y.idOff)) })
 		require.Equal(t, want, a, "n=%d", n)
 	}
 }
@@ -187,7 +187,7 @@ func TestPriorityOrderTies(t *testing.T) {
 	a := make([]rec, 4)
 	for i := range a {
 		k := keys[p.id(int32(i))]
-		a[i] = rec{tie: p.pos[i], i: int32(i)}
+		a[i] = rec{tie: p.pos[i]}
 		for w := range a[i].key {
 			a[i].key[w] = binary.BigEndian.Uint64(k[8*w:])
 		}
@@ -195,7 +195,7 @@ func TestPriorityOrderTies(t *testing.T) {
 	sortRecs(a, make([]rec, 4))
 	var ids []string
 	for _, r := range a {
-		ids = append(ids, p.id(r.i))
+		ids = append(ids, p.id(p.canon[r.tie]))
 	}
 	require.Equal(t, []string{"b", "a", "c", "d"}, ids)
 }

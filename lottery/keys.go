@@ -145,23 +145,27 @@ func (p *prepared) keys(seed Digest, recs []rec) {
 		th := newTicketHasher(seed)
 		var key Digest
 		for i := lo; i < hi; i++ {
-			e, next := &p.ent[i], &p.ent[i+1]
-			th.entryKey(p.ids[e.idOff:next.idOff], e.weight, &key)
-			r := rec{
-				tier:    e.tier,
-				tie:     p.pos[i],
-				i:       int32(i),
-				prefOff: e.prefOff,
-				idOff:   e.idOff,
-				cat:     e.cat,
-				size:    e.size,
-				idLen:   uint16(next.idOff - e.idOff),
-				nprefs:  uint8(next.prefOff - e.prefOff),
-			}
-			for w := range r.key {
-				r.key[w] = binary.BigEndian.Uint64(key[8*w:])
-			}
-			recs[i] = r
+			th.entryKey(p.arenaID(int32(i)), p.ent[i].weight, &key)
+			recs[i] = p.priorityRec(int32(i), &key)
 		}
 	})
+}
+
+// priorityRec is entry i's record for the priority order.
+func (p *prepared) priorityRec(i int32, key *Digest) rec {
+	e, next := &p.ent[i], &p.ent[i+1]
+	r := rec{
+		tier:    e.tier,
+		tie:     p.pos[i],
+		prefOff: e.prefOff,
+		idOff:   e.idOff,
+		cat:     e.cat,
+		size:    e.size,
+		idLen:   uint8(next.idOff - e.idOff - 1),
+		nprefs:  uint8(next.prefOff - e.prefOff),
+	}
+	for w := range r.key {
+		r.key[w] = binary.BigEndian.Uint64(key[8*w:])
+	}
+	return r
 }

@@ -23,7 +23,7 @@ func newLive(p *prepared, wins []win, wait [][]int32) *liveState {
 		p:     p,
 		free:  make([]int32, len(p.slotOrder)),
 		holds: make(map[[2]int32]int, len(wins)),
-		count: make([]uint8, len(p.ent)-1),
+		count: make([]uint8, len(p.canon)),
 		wait:  wait,
 		taken: make([][]bool, len(wait)),
 	}
@@ -35,7 +35,7 @@ func newLive(p *prepared, wins []win, wait [][]int32) *liveState {
 	}
 	for _, w := range wins {
 		l.hold(w)
-		l.free[w.s] -= int32(p.ent[w.c].size)
+		l.free[w.s] -= int32(p.entryAt(w.c).size)
 	}
 	return l
 }
@@ -47,12 +47,12 @@ func (l *liveState) hold(w win) {
 	l.count[w.c]++
 }
 
-// find returns the input index of the entry with this ID (a binary search
-// in canonical order, which is ID order).
+// find returns the canonical position of the entry with this ID (a
+// binary search, canonical order being ID order).
 func (p *prepared) find(id string) (int32, bool) {
 	k := sort.Search(len(p.canon), func(k int) bool { return p.id(p.canon[k]) >= id })
 	if k < len(p.canon) && p.id(p.canon[k]) == id {
-		return p.canon[k], true
+		return int32(k), true
 	}
 	return 0, false
 }
@@ -80,17 +80,17 @@ func (l *liveState) release(entryID, slotID string) ([]win, error) {
 	delete(l.holds, [2]int32{c, s})
 	l.active[k] = false
 	l.count[c]--
-	size := int32(p.ent[c].size)
+	size := int32(p.entryAt(c).size)
 	var promoted []win
 	promote := func(seats *int32, pool int32, eligible func(int32) bool) {
 		for {
-			j := l.first(s, func(e int32) bool { return int32(p.ent[e].size) <= *seats && eligible(e) })
+			j := l.first(s, func(e int32) bool { return int32(p.entryAt(e).size) <= *seats && eligible(e) })
 			if j < 0 {
 				return
 			}
 			e := l.wait[s][j]
 			l.taken[s][j] = true
-			*seats -= int32(p.ent[e].size)
+			*seats -= int32(p.entryAt(e).size)
 			w := win{c: e, s: s, pool: pool, round: 0, k: -1}
 			l.hold(w)
 			promoted = append(promoted, w)
@@ -98,7 +98,7 @@ func (l *liveState) release(entryID, slotID string) ([]win, error) {
 	}
 	if gone.pool >= 0 {
 		reserved := size
-		promote(&reserved, gone.pool, func(e int32) bool { return p.ent[e].cat == gone.pool })
+		promote(&reserved, gone.pool, func(e int32) bool { return p.entryAt(e).cat == gone.pool })
 		l.free[s] += reserved
 	} else {
 		l.free[s] += size

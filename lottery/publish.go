@@ -115,7 +115,7 @@ func (p *prepared) publish(o *outcome) ([]Ranked, []Win, []Waitlist) {
 }
 
 // rankID returns the ID of the entry a priority-order record stands for.
-func (p *prepared) rankID(r *rec) string { return p.ids[r.idOff : r.idOff+uint32(r.idLen)] }
+func (p *prepared) rankID(r *rec) string { return p.ids[r.idOff : r.idOff+uint32(r.idLen)+1] }
 
 // publishWin names a win. The entry's ID of a draw's win is read from
 // its record in ranks (wins are in priority order within each round, so
@@ -125,7 +125,7 @@ func (p *prepared) publishWin(w win, ranks []rec) Win {
 	if w.k >= 0 && ranks != nil {
 		id = p.rankID(&ranks[w.k])
 	} else {
-		id = p.id(w.c)
+		id = p.id(p.canon[w.c])
 	}
 	out := Win{Entry: id, Slot: p.slotID(w.s), Round: int(w.round)}
 	if w.pool >= 0 {
@@ -146,7 +146,7 @@ func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
 	e.ties(o.ranks)
 	e.u32(uint32(len(o.wins)))
 	for _, w := range o.wins {
-		e.u32(uint32(p.pos[w.c]))
+		e.u32(uint32(w.c))
 		e.u32(uint32(w.s))
 		if w.pool >= 0 {
 			e.str(p.pools[w.pool])
@@ -163,8 +163,8 @@ func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
 	return e.sum()
 }
 
-// waitingEntries returns the waitlists as input indices, for replaying
-// events.
+// waitingEntries returns the waitlists as canonical positions, for
+// replaying events.
 func (p *prepared) waitingEntries(o *outcome) [][]int32 {
 	l := o.wait
 	flat := make([]int32, len(l.pos))
@@ -174,7 +174,7 @@ func (p *prepared) waitingEntries(o *outcome) [][]int32 {
 	}
 	next := make([]int, len(out))
 	p.eachWaiting(o, 0, len(o.ranks), func(k int, s int32) {
-		out[s][next[s]] = o.ranks[k].i
+		out[s][next[s]] = o.ranks[k].tie
 		next[s]++
 	})
 	return out

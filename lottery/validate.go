@@ -55,7 +55,7 @@ type prepared struct {
 	canon []int32 // canonical position (ID order) -> input index
 	pos   []int32 // input index -> canonical position
 	// idKeys are the ID sort's records until the keys reuse the space:
-	// if idKeys[c] is the record of entry canon[c] and does not
+	// if idKeys[c] is the record of entry canon[c] (its tie) and does not
 	// continue, it holds that entry's whole ID (at most 31 bytes).
 	idKeys []rec
 
@@ -87,6 +87,9 @@ func (p *prepared) id(i int32) string { return p.in.Entries[i].ID }
 
 // arenaID returns the ID of entry i from ids.
 func (p *prepared) arenaID(i int32) string { return p.ids[p.ent[i].idOff:p.ent[i+1].idOff] }
+
+// entryAt returns the record of the entry at canonical position c.
+func (p *prepared) entryAt(c int32) *entry { return &p.ent[p.canon[c]] }
 
 func (p *prepared) prefsOf(i int32) []int32 {
 	return p.prefs[p.ent[i].prefOff:p.ent[i+1].prefOff]

@@ -87,7 +87,7 @@ func (p *prepared) orderMismatch(o *outcome, got []Ranked, found []int) error {
 			continue
 		}
 		r := &o.ranks[k]
-		if id := p.id(r.i); got[k].Entry != id {
+		if id := p.rankID(r); got[k].Entry != id {
 			return &MismatchError{Reason: MismatchOrder, Index: k, Entry: id, Want: strconv.Quote(id), Got: strconv.Quote(got[k].Entry)}
 		}
 		return &MismatchError{Reason: MismatchKey, Index: k, Entry: got[k].Entry, Want: r.keyDigest().String(), Got: got[k].Key.String()}
@@ -95,7 +95,7 @@ func (p *prepared) orderMismatch(o *outcome, got []Ranked, found []int) error {
 	n := min(len(o.ranks), len(got))
 	switch {
 	case len(got) < len(o.ranks):
-		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: p.id(o.ranks[n].i), Want: nItems(len(o.ranks)), Got: nItems(len(got))}
+		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: p.rankID(&o.ranks[n]), Want: nItems(len(o.ranks)), Got: nItems(len(got))}
 	case len(got) > len(o.ranks):
 		return &MismatchError{Reason: MismatchOrder, Index: n, Entry: got[n].Entry, Want: nItems(len(o.ranks)), Got: nItems(len(got))}
 	}
@@ -155,7 +155,7 @@ func (p *prepared) compareWaitlists(o *outcome, got []Waitlist, order []Ranked) 
 		}
 		for w := range first {
 			if t := first[w][s]; t >= 0 {
-				id := p.id(o.ranks[p.rankAt(o, s, t)].i)
+				id := p.rankID(&o.ranks[p.rankAt(o, s, t)])
 				return &MismatchError{Reason: MismatchWaitlist, Index: t, Entry: id, Slot: slot, Want: strconv.Quote(id), Got: strconv.Quote(g.Entries[t])}
 			}
 		}
@@ -163,7 +163,7 @@ func (p *prepared) compareWaitlists(o *outcome, got []Waitlist, order []Ranked) 
 		switch {
 		case len(g.Entries) < want:
 			n := len(g.Entries)
-			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: p.id(o.ranks[p.rankAt(o, s, n)].i), Slot: slot, Want: nItems(want), Got: nItems(n)}
+			return &MismatchError{Reason: MismatchWaitlist, Index: n, Entry: p.rankID(&o.ranks[p.rankAt(o, s, n)]), Slot: slot, Want: nItems(want), Got: nItems(n)}
 		case len(g.Entries) > want:
 			return &MismatchError{Reason: MismatchWaitlist, Index: want, Entry: g.Entries[want], Slot: slot, Want: nItems(want), Got: nItems(len(g.Entries))}
 		}
