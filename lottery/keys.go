@@ -142,6 +142,10 @@ func (th *ticketHasher) entryKey(id string, weight uint16, out *Digest) {
 // position, and what allocation reads.
 func (p *prepared) keys(seed Digest, recs []rec) {
 	parallel(len(recs), workerCount(len(recs)), func(_, lo, hi int) {
+		if haveCompress2 {
+			p.keysBatched(seed, recs, lo, hi)
+			return
+		}
 		th := newTicketHasher(seed)
 		var key Digest
 		for i := lo; i < hi; i++ {
@@ -168,4 +172,99 @@ func (p *prepared) priorityRec(i int32, key *Digest) rec {
 		r.key[w] = binary.BigEndian.Uint64(key[8*w:])
 	}
 	return r
+}
+
+// ticketBatch is how many tickets keysBatched hashes at a time.
+const ticketBatch = 128
+
+// maxBlockID is the longest ID whose ticket message, after the block of
+// tag and seed, fits one block with its padding: 4 + 47 + 4 + 9 = 64.
+const maxBlockID = 64 - 4 - 4 - 9
+
+// batch is a worker's tickets waiting to be hashed: one padded block
+// each (the second block of the message), and the entries they belong
+// to, whose tickets are consecutive.
+type batch struct {
+	mid     [8]uint32 // the chaining value after tag32 || seed
+	blocks  [ticketBatch][64]byte
+	keys    [ticketBatch]Digest
+	n       int
+	entries []batchEntry
+}
+
+type batchEntry struct {
+	i, first, n int32
+}
+
+// keysBatched is keys for entries lo..hi with compress2: it lays out the
+// tickets of as many entries as fit a batch, hashes them two at a time,
+// then takes each entry's smallest. IDs too long for one block, and
+// weights larger than a batch, go through crypto/sha256.
+func (p *prepared) keysBatched(seed Digest, recs []rec, lo, hi int) {
+	b := &batch{entries: make([]batchEntry, 0, ticketBatch)}
+	var first [2][64]byte
+	copy(first[0][:32], tagTicket)
+	copy(first[0][32:], seed[:])
+	iv := [8]uint32{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
+	var mid [2]Digest
+	compress2(&iv, &first, &mid)
+	for w := range b.mid {
+		b.mid[w] = binary.BigEndian.Uint32(mid[0][4*w:])
+	}
+	var th *ticketHasher // for the exceptions, made when first needed
+	var key Digest
+	for i := lo; i < hi; i++ {
+		id, weight := p.arenaID(int32(i)), int(p.ent[i].weight)
+		if len(id) > maxBlockID || weight > ticketBatch {
+			if th == nil {
+				th = newTicketHasher(seed)
+			}
+			th.entryKey(id, uint16(weight), &key)
+			recs[i] = p.priorityRec(int32(i), &key)
+			continue
+		}
+		if b.n+weight > ticketBatch {
+			p.flush(b, recs)
+		}
+		b.add(int32(i), id, weight)
+	}
+	p.flush(b, recs)
+}
+
+// add lays out the weight tickets of entry i.
+func (b *batch) add(i int32, id string, weight int) {
+	blk := &b.blocks[b.n]
+	binary.BigEndian.PutUint32(blk[0:], uint32(len(id)))
+	copy(blk[4:], id)
+	n := 4 + len(id)
+	binary.BigEndian.PutUint32(blk[n:], 0) // the ticket number
+	blk[n+4] = 0x80
+	clear(blk[n+5 : 56])
+	binary.BigEndian.PutUint64(blk[56:], uint64(64+n+4)*8)
+	for t := 1; t < weight; t++ {
+		b.blocks[b.n+t] = *blk
+		binary.BigEndian.PutUint32(b.blocks[b.n+t][n:], uint32(t))
+	}
+	b.entries = append(b.entries, batchEntry{i: i, first: int32(b.n), n: int32(weight)})
+	b.n += weight
+}
+
+// flush hashes the batch and writes its entries' records.
+func (p *prepared) flush(b *batch, recs []rec) {
+	// With an odd number of tickets the last pair also hashes a stale
+	// block, whose result is not read.
+	for k := 0; k < b.n; k += 2 {
+		compress2(&b.mid, (*[2][64]byte)(b.blocks[k:k+2]), (*[2]Digest)(b.keys[k:k+2]))
+	}
+	for _, e := range b.entries {
+		keys := b.keys[e.first : e.first+e.n]
+		best := 0
+		for t := 1; t < len(keys); t++ {
+			if bytes.Compare(keys[t][:], keys[best][:]) < 0 {
+				best = t
+			}
+		}
+		recs[e.i] = p.priorityRec(e.i, &keys[best])
+	}
+	b.n, b.entries = 0, b.entries[:0]
 }
