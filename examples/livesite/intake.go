@@ -20,7 +20,8 @@ import (
 // intake is step 2: two weeks of applications. Most arrive through the web
 // form from many clients at once; the postcards are typed into a CSV file
 // and imported in one batch. Some people apply twice, written differently,
-// and some forms are wrong: kuji must refuse both.
+// and some forms are wrong: kuji must refuse both. Some people are listed
+// in two groups: kuji lists those for review, and reception settles them.
 func (s *site) intake(ctx context.Context) error {
 	s.clock.Set(tOpen)
 	s.step("2. Registration: web applications and postcards")
@@ -32,7 +33,10 @@ func (s *site) intake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.postcardIntake(ctx, nPostcards, sample)
+	if err := s.postcardIntake(ctx, nPostcards, sample); err != nil {
+		return err
+	}
+	return s.review(ctx)
 }
 
 type submission struct {
@@ -42,8 +46,9 @@ type submission struct {
 }
 
 // webIntake submits n valid web applications from several clients at once,
-// with a disguised second application of every 50th person and a broken
-// form every 100 applications. It returns a sample of the valid forms.
+// with a disguised second application of every 50th person, a broken form
+// every 100 applications, and every 500th representative also listed as a
+// companion in another group. It returns a sample of the valid forms.
 func (s *site) webIntake(ctx context.Context, n int) ([]applicant.Form, error) {
 	var subs []submission
 	var sample []applicant.Form
@@ -60,6 +65,16 @@ func (s *site) webIntake(ctx context.Context, n int) ([]applicant.Form, error) {
 		if i%100 == 75 {
 			bad, _ := s.people.Broken(i / 100)
 			subs = append(subs, submission{form: bad, lang: language.Japanese})
+		}
+		if i%500 == 50 {
+			// The same person in another family's group. A companion gives
+			// no phone number, so only the name-and-age rule notices, and
+			// two different people may share a name and an age: the Office
+			// accepts the group and lists it for review.
+			g := s.names.rename(s.people.Form(maxGroup - 1))
+			p := f.Representative
+			g.Companions = append(g.Companions, applicant.CompanionForm{Name: p.Name, Age: p.Age})
+			subs = append(subs, submission{form: g, lang: language.Japanese})
 		}
 		if i%100 == 10 {
 			sample = append(sample, f)
@@ -161,7 +176,7 @@ func (s *site) postcardIntake(ctx context.Context, n int, web []applicant.Form) 
 			s.t.rejectedText[e.Code()] = e.English()
 		}
 	}
-	s.printf("postcards: %s rows typed into postcards.csv; %s rows fail validation",
+	s.printf("postcards: %s rows typed into postcards.csv; rows failing validation: %s",
 		demo.N(len(rows)), demo.N(len(aside)))
 	if errors.Is(err, kuji.ErrDuplicate) {
 		// A person in the batch already holds a chance: the batch is
@@ -171,7 +186,7 @@ func (s *site) postcardIntake(ctx context.Context, n int, web []applicant.Form) 
 			aside[res.Accepted[pe.Index].Row] = true
 			s.t.dupPostcard++
 		}
-		s.printf("  the batch is refused whole: %d postcards come from people who already applied online", s.t.dupPostcard)
+		s.printf("  the batch is refused whole, naming the rows of people who already applied online: %d", s.t.dupPostcard)
 		var clean []applicant.Form
 		for i, r := range rows {
 			if !aside[i+2] { // the header is row 1
@@ -185,13 +200,35 @@ func (s *site) postcardIntake(ctx context.Context, n int, web []applicant.Form) 
 		if err != nil {
 			return fmt.Errorf("importing the clean postcard file: %w", err)
 		}
-		s.printf("  the typist sets the %d rows aside; the clean file imports whole", len(aside))
+		s.printf("  the typist sets those rows aside (%d in all); the clean file imports whole", len(aside))
 	} else if err != nil {
 		return err
 	}
 	s.printf("  %s postcard applications stored; postcards.csv deleted (it held personal data in the clear)",
 		demo.N(s.t.postcard))
 	s.printf("total: %s applications stored (%s web, %s postcard)", demo.N(s.t.web+s.t.postcard), demo.N(s.t.web), demo.N(s.t.postcard))
+	return nil
+}
+
+// review settles the possible duplicates before the draw: groups of
+// applications that share a person's name and age. Reception checks each
+// group (here it is always the same person) and disqualifies the later
+// applications, which erases them.
+func (s *site) review(ctx context.Context) error {
+	groups, err := s.o.PossibleDuplicates(ctx, reception)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		for _, receipt := range g[1:] {
+			if err := s.o.Disqualify(ctx, reception, receipt); err != nil {
+				return err
+			}
+			s.t.disqualified++
+		}
+	}
+	s.printf("review: %d groups of applications share a person's name and age; reception checks them", len(groups))
+	s.printf("  and disqualifies %d later applications (erased at once)", s.t.disqualified)
 	return nil
 }
 

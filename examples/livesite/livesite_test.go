@@ -40,16 +40,20 @@ func TestLiveSite(t *testing.T) {
 
 	// What the program submits: 5% postcards, a disguised second
 	// application of every 50th web applicant, a broken web form every 100,
-	// and in the postcard file one broken row per 40 postcards and one
-	// online applicant per 100 (at least one of each).
+	// every 500th web applicant also in a second group, and in the postcard
+	// file one broken row per 40 postcards and one online applicant per 100
+	// (at least one of each).
 	postcards := max(n/20, 5)
 	web := n - postcards
 	dupWeb := (web + 24) / 50
 	badWeb := (web + 24) / 100
+	twice := (web + 449) / 500
 	dupPost, badPost := max(1, postcards/100), max(1, postcards/40)
-	require.Equal(t, []int{n, web, postcards}, fact(t, text, `stored\s+([\d,]+) \(web ([\d,]+), postcard ([\d,]+)\)`))
+	require.Positive(t, twice)
+	require.Equal(t, []int{n + twice, web + twice, postcards}, fact(t, text, `stored\s+([\d,]+) \(web ([\d,]+), postcard ([\d,]+)\)`))
 	require.Equal(t, []int{dupWeb + dupPost, dupWeb, dupPost}, fact(t, text, `refused, same person\s+([\d,]+) \(web ([\d,]+), postcard ([\d,]+)\)`))
 	require.Equal(t, []int{badWeb + badPost}, fact(t, text, `refused, invalid\s+([\d,]+)`))
+	require.Equal(t, []int{twice}, fact(t, text, `disqualified on review\s+([\d,]+)`))
 
 	// The draw record verifies on its own and covers every application.
 	rec := readRecord(t, filepath.Join(dir, "public", "draw-record.json"))

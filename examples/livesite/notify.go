@@ -161,13 +161,10 @@ func (s *site) confirmations(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// One winner in two hundred declines; one in a hundred never answers.
-	// The example picks the silent ones among groups whose seats a waiting
-	// group can take, so that their lapses show promotions.
+	// One winner in two hundred declines; two in a hundred never answer.
 	var confirm, decline []kuji.Result
 	silent := 0
 	winners := 0
-	passable := s.passable()
 	for _, r := range results {
 		if r.Outcome != applicant.Won {
 			continue
@@ -176,7 +173,7 @@ func (s *site) confirmations(ctx context.Context) error {
 		switch k := winners % 200; {
 		case k == 100:
 			decline = append(decline, r)
-		case (k == 1 || k == 101) && passable(r.Receipt, r.Slots[0]):
+		case k%100 == 1 || k%100 == 2:
 			silent++
 		default:
 			confirm = append(confirm, r)
@@ -204,13 +201,11 @@ func (s *site) confirmations(ctx context.Context) error {
 
 	// The deadline passes: unconfirmed seats lapse.
 	s.clock.Set(tNotify.Add(s.o.Config().ConfirmWithin + time.Minute))
-	if silent > 0 {
-		start = time.Now()
-		if s.t.lapsed, err = s.o.Lapse(ctx, boss); err != nil {
-			return err
-		}
-		s.timed("lapses, with promotions (Office.Lapse)", s.t.lapsed, start)
+	start = time.Now()
+	if s.t.lapsed, err = s.o.Lapse(ctx, boss); err != nil {
+		return err
 	}
+	s.timed("lapses, with promotions (Office.Lapse)", s.t.lapsed, start)
 	final, err := s.o.DrawRecord(ctx)
 	if err != nil {
 		return err
@@ -248,27 +243,4 @@ func (s *site) confirmations(ctx context.Context) error {
 	s.printf("%s promotion messages sent; %d promoted groups applied by postcard, have no email address", demo.N(sum.Sent), promotedPostcards)
 	s.printf("  and must be told by post")
 	return nil
-}
-
-// passable reports whether at least three groups waiting for the slot at
-// the draw are no larger than the receipt's group: whether someone on the
-// waitlist can take its seats.
-func (s *site) passable() func(receipt, slot string) bool {
-	size := map[string]int{}
-	for _, e := range s.record.Input.Entries {
-		size[e.ID] = e.Size
-	}
-	waiting := map[string][]string{}
-	for _, w := range s.record.Waitlists {
-		waiting[w.Slot] = w.Entries
-	}
-	return func(receipt, slot string) bool {
-		fit := 0
-		for _, e := range waiting[slot] {
-			if size[e] <= size[receipt] {
-				fit++
-			}
-		}
-		return fit >= 3
-	}
 }

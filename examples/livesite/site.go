@@ -71,6 +71,7 @@ type site struct {
 type tally struct {
 	web, postcard         int // applications stored
 	dupWeb, dupPostcard   int // refused: the same person already holds a chance
+	disqualified          int // removed on review: the same person in another group
 	rejected              map[string]int
 	rejectedText          map[string]string // reason code -> English message
 	entries               int
@@ -207,12 +208,11 @@ func (s *site) create(ctx context.Context) error {
 // namer gives every synthetic person a name of their own.
 //
 // refevent.People draws names from 20 surnames and 15 given names, so among
-// thousands of groups many people share a name and an age, and the live
-// site's identity rule (name + age, companions included) rightly refuses
-// the later one as a person who already holds a chance. Renaming everyone
-// from a larger list, in sequence, keeps the refusals to the disguised
-// duplicates the example submits on purpose: 40 × 30 × 30 = 36,000 names
-// before the first repeats.
+// thousands of groups many people would share a name and an age, and the
+// live site's name-and-age rule (companions included) would list thousands
+// of namesakes for review. Renaming everyone from a larger list, in
+// sequence, keeps the review to the people the example lists in two groups
+// on purpose: 40 × 30 × 30 = 36,000 names before the first repeats.
 type namer struct{ next int }
 
 var (
