@@ -33,10 +33,10 @@ func (s *site) summary() error {
 	line("stored", "%s (web %s, postcard %s)", demo.N(t.web+t.postcard), demo.N(t.web), demo.N(t.postcard))
 	line("refused, same person", "%s (web %s, postcard %s)", demo.N(t.dupWeb+t.dupPostcard), demo.N(t.dupWeb), demo.N(t.dupPostcard))
 	line("refused, invalid", "%s (%s)", demo.N(invalid), strings.Join(reasons, ", "))
-	line("disqualified on review", "%s (the same person in another group)", demo.N(t.disqualified))
 	for _, code := range slices.Sorted(maps.Keys(t.rejectedText)) {
 		line("", "%28s%s: %s", "", code, t.rejectedText[code])
 	}
+	line("disqualified on review", "%s (the same person in another group)", demo.N(t.disqualified))
 
 	f := figures(s.record, s.postcards)
 	section("Draw")
