@@ -113,6 +113,11 @@ func (p *prepared) allocate(o *outcome) {
 	reserved := slices.Clone(p.reserved)
 	limit := uint8(p.maxWins)
 	o.count = make([]uint8, n)
+	// About as many wins as the seats hold groups of the average size:
+	// growing the list by appending would allocate it several times over.
+	if p.wanted > 0 {
+		o.wins = make([]win, 0, min(int64(n)*int64(limit), p.seats*int64(n)/p.wanted*9/8+16))
+	}
 	if limit > 1 {
 		o.won = make([]uint64, n)
 	}

@@ -239,7 +239,8 @@ const digestPiece = 8192
 func (p *prepared) encodeEntries(e *encoder) {
 	n := len(p.canon)
 	workers := workerCount(n)
-	if workers == 1 {
+	if workers == 1 || n < 4*digestPiece {
+		// Small inputs: the hashing takes well under a millisecond.
 		for c := range p.canon {
 			e.room(maxEntryBytes)
 			e.buf = p.encodeEntry(e.buf, c)
@@ -253,7 +254,7 @@ func (p *prepared) encodeEntries(e *encoder) {
 	}
 	free := make(chan []byte, 2*workers)
 	for range 2 * workers {
-		free <- nil
+		free <- make([]byte, 0, digestPiece*64) // receipt numbers and a few preferences
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup

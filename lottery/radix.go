@@ -69,8 +69,9 @@ func digit(r *rec, d int) byte {
 }
 
 // insertionMax is the bucket size below which the radix sort finishes with
-// an insertion sort: cheaper than another counting pass over 256 buckets.
-const insertionMax = 48
+// an insertion sort: cheaper than another counting pass over 256 buckets,
+// as long as the quadratic number of 56-byte moves stays small.
+const insertionMax = 24
 
 // sortRecs sorts a by (tier, key, tie), using buf (at least as long) as
 // scratch; the result is in a. It is a most-significant-digit-first radix

@@ -60,6 +60,8 @@ type prepared struct {
 	idKeys []rec
 
 	minSize int32 // the smallest group size of any entry
+	wanted  int64 // the seats all entries together need, once each
+	seats   int64 // the seats of all slots
 
 	// scratch is sort space for the priority order, left over from the ID
 	// sort; nil once used.
@@ -248,6 +250,7 @@ func (p *prepared) prepareSlots(ps *problems) {
 			}
 		}
 		p.general[k] = int32(max(0, min(g, MaxCapacity)))
+		p.seats += int64(max(0, min(s.Capacity, MaxCapacity)))
 	}
 	p.poolPos = catPos
 }

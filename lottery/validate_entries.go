@@ -44,23 +44,26 @@ func (p *prepared) prepareEntries(ps *problems) {
 	p.prefs = make([]int32, prefsAt[workers])
 	ids := make([]byte, idsAt[workers])
 	found := make([]problems, workers)
-	minSize := make([]int32, workers)
+	minSize, seats := make([]int32, workers), make([]int64, workers)
 	parallel(n, workers, func(w, lo, hi int) {
-		prefOff, idOff, least := prefsAt[w], idsAt[w], int32(MaxGroupSizeLimit)
+		prefOff, idOff, least, sum := prefsAt[w], idsAt[w], int32(MaxGroupSizeLimit), int64(0)
 		for i := lo; i < hi; i++ {
 			prefOff = p.checkEntry(int32(i), prefOff, &found[w])
 			// Over-long IDs are clipped here, and rejected by checkEntry.
 			p.ent[i].idOff = idOff
 			idOff += uint32(copy(ids[idOff:idOff+uint32(min(len(entries[i].ID), MaxIDBytes))], entries[i].ID))
-			least = min(least, int32(max(p.ent[i].size, 1)))
+			size := max(p.ent[i].size, 1)
+			least = min(least, int32(size))
+			sum += int64(size)
 		}
-		minSize[w] = least
+		minSize[w], seats[w] = least, sum
 	})
 	p.ids = string(ids)
 	p.minSize = MaxGroupSizeLimit
 	for w := range workers {
 		*ps = append(*ps, found[w]...)
 		p.minSize = min(p.minSize, minSize[w])
+		p.wanted += seats[w]
 	}
 
 	canon, dups := sortByID(a, buf, p.id)
