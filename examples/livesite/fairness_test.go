@@ -6,8 +6,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kuji-go/kuji/applicant"
-	"github.com/kuji-go/kuji/internal/refevent"
 	"github.com/kuji-go/kuji/lottery"
 )
 
@@ -62,25 +60,4 @@ func TestFigures(t *testing.T) {
 		require.InDelta(t, 2.0, f.demandMin, 1e-9)
 		require.Zero(t, z(f.bySize[2], f.entries), "the whole population sits exactly in the middle")
 	})
-}
-
-// Every synthetic person gets a name of their own, one the live site's
-// schema accepts.
-func TestNamerGivesEveryoneTheirOwnName(t *testing.T) {
-	t.Parallel()
-	var n namer
-	seen := map[string]bool{}
-	total := len(familyNames) * len(givenFirst) * len(givenLast)
-	require.Equal(t, 36_000, total)
-	for range total {
-		name := n.name()
-		require.False(t, seen[name], "%d names before a repeat", len(seen))
-		seen[name] = true
-	}
-	s := refevent.LiveSite(1, 10).Schema
-	p := refevent.NewPeople(s, 1)
-	for range 200 {
-		_, err := s.Validate(applicant.ChannelWeb, n.rename(p.Form(maxGroup)))
-		require.NoError(t, err)
-	}
 }

@@ -53,7 +53,7 @@ func (s *site) webIntake(ctx context.Context, n int) ([]applicant.Form, error) {
 	var subs []submission
 	var sample []applicant.Form
 	for i := range n {
-		f := s.names.rename(s.people.Form(maxGroup))
+		f := s.people.Form(maxGroup)
 		lang := language.Japanese
 		if i%8 == 7 {
 			lang = language.English // read the notice in English: gets English mail
@@ -71,7 +71,7 @@ func (s *site) webIntake(ctx context.Context, n int) ([]applicant.Form, error) {
 			// no phone number, so only the name-and-age rule notices, and
 			// two different people may share a name and an age: the Office
 			// accepts the group and lists it for review.
-			g := s.names.rename(s.people.Form(maxGroup - 1))
+			g := s.people.Form(maxGroup - 1)
 			p := f.Representative
 			g.Companions = append(g.Companions, applicant.CompanionForm{Name: p.Name, Age: p.Age})
 			subs = append(subs, submission{form: g, lang: language.Japanese})
@@ -137,7 +137,7 @@ func (s *site) postcardIntake(ctx context.Context, n int, web []applicant.Form) 
 	var rows []applicant.Form
 	bad, dup := max(1, n/40), max(1, n/100)
 	for i := range n {
-		f := s.names.rename(s.people.Form(maxGroup))
+		f := s.people.Form(maxGroup)
 		f.Representative.Email = "" // postcards carry no email address
 		rows = append(rows, f)
 		if i%(n/bad) == n/bad/2 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -57,7 +56,6 @@ type site struct {
 	o     *kuji.Office
 
 	people *refevent.People
-	names  namer
 	// postcards are the receipt numbers of the postcard applications.
 	postcards map[string]bool
 	record    *lottery.Record // as drawn
@@ -203,43 +201,6 @@ func (s *site) create(ctx context.Context) error {
 	s.file("contractor's public key", keys.ContractorPub)
 	s.file("ward's secret key (only so you can decrypt the exports here)", keys.WardSecret)
 	return nil
-}
-
-// namer gives every synthetic person a name of their own.
-//
-// refevent.People draws names from 20 surnames and 15 given names, so among
-// thousands of groups many people would share a name and an age, and the
-// live site's name-and-age rule (companions included) would list thousands
-// of namesakes for review. Renaming everyone from a larger list, in
-// sequence, keeps the review to the people the example lists in two groups
-// on purpose: 40 × 30 × 30 = 36,000 names before the first repeats.
-type namer struct{ next int }
-
-var (
-	familyNames = strings.Fields("佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 " +
-		"山崎 森 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本")
-	givenFirst = []rune("大美健翔陽結愛真優悠春秋夏冬和光恵智幸直香奈千亜彩莉紗晴蒼颯")
-	givenLast  = []rune("太斗人子菜花介也樹輝彦郎里紀音未希乃実央衣生平馬海空汰哉朗代")
-)
-
-func (n *namer) name() string {
-	k := n.next
-	n.next++
-	family := familyNames[k%len(familyNames)]
-	k /= len(familyNames)
-	first := givenFirst[k%len(givenFirst)]
-	k /= len(givenFirst)
-	return family + " " + string(first) + string(givenLast[k%len(givenLast)])
-}
-
-// rename returns f with a fresh name for everyone in the group.
-func (n *namer) rename(f applicant.Form) applicant.Form {
-	f.Representative.Name = n.name()
-	f.Companions = slices.Clone(f.Companions)
-	for i := range f.Companions {
-		f.Companions[i].Name = n.name()
-	}
-	return f
 }
 
 // classify counts the outcome of one application; it returns err when

@@ -19,21 +19,58 @@ var surnames = []struct{ kanji, kana string }{
 	{"渡辺", "ワタナベ"}, {"山本", "ヤマモト"}, {"中村", "ナカムラ"}, {"小林", "コバヤシ"}, {"加藤", "カトウ"},
 	{"吉田", "ヨシダ"}, {"山田", "ヤマダ"}, {"佐々木", "ササキ"}, {"山口", "ヤマグチ"}, {"松本", "マツモト"},
 	{"井上", "イノウエ"}, {"木村", "キムラ"}, {"林", "ハヤシ"}, {"斎藤", "サイトウ"}, {"清水", "シミズ"},
+	{"山崎", "ヤマザキ"}, {"森", "モリ"}, {"池田", "イケダ"}, {"橋本", "ハシモト"}, {"阿部", "アベ"},
+	{"石川", "イシカワ"}, {"山下", "ヤマシタ"}, {"中島", "ナカジマ"}, {"石井", "イシイ"}, {"小川", "オガワ"},
+	{"前田", "マエダ"}, {"岡田", "オカダ"}, {"長谷川", "ハセガワ"}, {"藤田", "フジタ"}, {"後藤", "ゴトウ"},
+	{"近藤", "コンドウ"}, {"村上", "ムラカミ"}, {"遠藤", "エンドウ"}, {"青木", "アオキ"}, {"坂本", "サカモト"},
 }
 
-var givenNames = []struct{ kanji, kana string }{
-	{"太郎", "タロウ"}, {"花子", "ハナコ"}, {"一郎", "イチロウ"}, {"陽菜", "ヒナ"}, {"蓮", "レン"},
-	{"結衣", "ユイ"}, {"大翔", "ヒロト"}, {"美咲", "ミサキ"}, {"翔太", "ショウタ"}, {"さくら", "サクラ"},
-	{"健", "ケン"}, {"愛", "アイ"}, {"誠", "マコト"}, {"由美", "ユミ"}, {"拓海", "タクミ"},
+// Given names are two characters, each with a reading, combined in
+// sequence: 30 × 30 given names × 40 surnames = 36,000 full names before
+// the first repeats, so synthetic people never share a name by accident
+// (a name and an age identify a companion: accidental namesakes would fill
+// the duplicate review).
+var (
+	givenFirst = []struct{ kanji, kana string }{
+		{"大", "ダイ"}, {"美", "ミ"}, {"健", "ケン"}, {"翔", "ショウ"}, {"陽", "ヨウ"}, {"結", "ユ"}, {"愛", "アイ"},
+		{"真", "マ"}, {"優", "ユウ"}, {"悠", "ユウ"}, {"春", "ハル"}, {"秋", "アキ"}, {"夏", "ナツ"}, {"冬", "フユ"},
+		{"和", "カズ"}, {"光", "ミツ"}, {"恵", "メグ"}, {"智", "トモ"}, {"幸", "ユキ"}, {"直", "ナオ"}, {"香", "カ"},
+		{"奈", "ナ"}, {"千", "チ"}, {"亜", "ア"}, {"彩", "アヤ"}, {"莉", "リ"}, {"紗", "サ"}, {"晴", "ハル"},
+		{"蒼", "ソウ"}, {"颯", "ハヤ"},
+	}
+	givenLast = []struct{ kanji, kana string }{
+		{"太", "タ"}, {"斗", "ト"}, {"人", "ト"}, {"子", "コ"}, {"菜", "ナ"}, {"花", "カ"}, {"介", "スケ"},
+		{"也", "ヤ"}, {"樹", "キ"}, {"輝", "キ"}, {"彦", "ヒコ"}, {"郎", "ロウ"}, {"里", "リ"}, {"紀", "キ"},
+		{"音", "ネ"}, {"未", "ミ"}, {"希", "キ"}, {"乃", "ノ"}, {"実", "ミ"}, {"央", "オ"}, {"衣", "イ"},
+		{"生", "キ"}, {"平", "ヘイ"}, {"馬", "マ"}, {"海", "ミ"}, {"空", "ソラ"}, {"汰", "タ"}, {"哉", "ヤ"},
+		{"朗", "ロウ"}, {"代", "ヨ"},
+	}
+)
+
+// name returns the k-th synthetic full name and its reading.
+func name(k int) (kanji, kana string) {
+	sn := surnames[k%len(surnames)]
+	k /= len(surnames)
+	f := givenFirst[k%len(givenFirst)]
+	k /= len(givenFirst)
+	l := givenLast[k%len(givenLast)]
+	return sn.kanji + " " + f.kanji + l.kanji, sn.kana + " " + f.kana + l.kana
 }
 
 var towns = []string{"西新宿", "新宿", "歌舞伎町", "高田馬場", "四谷", "神楽坂", "大久保", "早稲田町", "市谷本村町", "戸山"}
 
 // People makes synthetic application forms for an event's schema.
 type People struct {
-	r    *rand.Rand
-	s    *applicant.Schema
-	next int
+	r     *rand.Rand
+	s     *applicant.Schema
+	next  int // people made, for unique phone numbers and emails
+	names int // names given, for unique names
+}
+
+// name gives the next person their own name.
+func (p *People) name() (kanji, kana string) {
+	p.names++
+	return name(p.names - 1)
 }
 
 // NewPeople returns a generator for schema s, seeded with seed.
@@ -53,11 +90,10 @@ func (p *People) collects(f applicant.Field) bool {
 
 func (p *People) person() applicant.PersonForm {
 	p.next++
-	sn := surnames[p.r.IntN(len(surnames))]
-	gn := givenNames[p.r.IntN(len(givenNames))]
 	n := p.next
+	kanji, kana := p.name()
 	f := applicant.PersonForm{
-		Name:       sn.kanji + " " + gn.kanji,
+		Name:       kanji,
 		Address:    fmt.Sprintf("東京都新宿区%s%d-%d-%d", towns[p.r.IntN(len(towns))], 1+p.r.IntN(8), 1+p.r.IntN(30), 1+p.r.IntN(20)),
 		PostalCode: fmt.Sprintf("160-%04d", p.r.IntN(10000)),
 		Age:        fmt.Sprint(18 + p.r.IntN(70)),
@@ -65,7 +101,7 @@ func (p *People) person() applicant.PersonForm {
 		Email:      fmt.Sprintf("applicant%06d@example.jp", n),
 	}
 	if p.collects(applicant.FieldNameKana) {
-		f.NameKana = sn.kana + " " + gn.kana
+		f.NameKana = kana
 	}
 	if p.collects(applicant.FieldSex) {
 		f.Sex = []string{"男", "女", ""}[p.r.IntN(3)]
@@ -83,24 +119,11 @@ func (p *People) Form(maxGroup int) applicant.Form {
 		f.Category = []string{"在住", "在勤", "在学"}[p.r.IntN(3)]
 		return f
 	}
-	// Companions are family: the representative's surname and given names
-	// of their own, so no two people of a group share a name.
-	family, own, _ := strings.Cut(f.Representative.Name, " ")
-	var familyKana string
-	for _, sn := range surnames {
-		if sn.kanji == family {
-			familyKana = sn.kana
-		}
-	}
-	names := p.r.Perm(len(givenNames))
-	for _, i := range names[:p.r.IntN(max(maxGroup, 1))] {
-		gn := givenNames[i]
-		if gn.kanji == own {
-			continue
-		}
-		c := applicant.CompanionForm{Name: family + " " + gn.kanji}
+	for range p.r.IntN(max(maxGroup, 1)) {
+		kanji, kana := p.name()
+		c := applicant.CompanionForm{Name: kanji}
 		if p.collects(applicant.FieldCompanionNameKana) {
-			c.NameKana = familyKana + " " + gn.kana
+			c.NameKana = kana
 		}
 		if p.r.IntN(5) == 0 {
 			c.Infant, c.Age = "1", fmt.Sprint(p.r.IntN(4))

@@ -29,3 +29,24 @@ func TestFormsValidate(t *testing.T) {
 		}
 	}
 }
+
+// Synthetic people never share a name by accident: the first 36,000 are
+// all different, representatives and companions alike.
+func TestNamesAreUnique(t *testing.T) {
+	p := refevent.NewPeople(refevent.LiveSite(1, 10).Schema, 7)
+	seen := map[string]bool{}
+	for len(seen) < 36_000 {
+		f := p.Form(6)
+		names := []string{f.Representative.Name}
+		for _, c := range f.Companions {
+			names = append(names, c.Name)
+		}
+		for _, n := range names {
+			if len(seen) == 36_000 {
+				break
+			}
+			require.False(t, seen[n], "a name repeats after %d people", len(seen))
+			seen[n] = true
+		}
+	}
+}
