@@ -236,3 +236,12 @@ type record struct {
 	Erasure       json.RawMessage      `json:"erasure,omitempty"`
 	Erased        []string             `json:"erased,omitempty"` // classes erased so far
 }
+
+// clone returns a copy that operations may change without touching r.
+// Operations replace the pointer, raw JSON and configuration fields
+// wholesale and never change what they point to; only Erased is appended
+// to, so it is the one slice copied.
+func (r record) clone() record {
+	r.Erased = slices.Clone(r.Erased)
+	return r
+}

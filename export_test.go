@@ -46,7 +46,7 @@ func decrypt(t *testing.T, r *rig, msg []byte) [][]string {
 func TestExportInsuranceList(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ev := refevent.CityWalk(100)
+	ev := refevent.CityWalk(4) // two courses of four places, for twelve people
 	ev.Recipients = []string{wardKey().Fingerprint()}
 	r := memoryRig(t, ev)
 	o := r.office
@@ -82,6 +82,29 @@ func TestExportInsuranceList(t *testing.T) {
 	require.Equal(t, int64(12), last.Details.Count)
 	require.Equal(t, res.SHA256, last.Details.SHA256.String())
 	require.ElementsMatch(t, []string{wardKey().Fingerprint(), r.signer.Fingerprint()}, last.Details.Fingerprints)
+
+	// After the draw, the insurance list holds only the people who won.
+	require.NoError(t, o.Close(ctx, refevent.Boss))
+	_, err = o.Commit(ctx, refevent.Boss, []string{"beacon"}, nil)
+	require.NoError(t, err)
+	_, err = o.Draw(ctx, refevent.Boss, lottery1())
+	require.NoError(t, err)
+	results, err := o.Results(ctx)
+	require.NoError(t, err)
+	won := 0
+	for _, res := range results {
+		if res.Outcome == applicant.Won {
+			won++
+		}
+	}
+	require.Less(t, won, 12, "the courses are oversubscribed")
+	out.Reset()
+	opts.Results = []applicant.Outcome{applicant.Won}
+	res, err = o.Export(ctx, insurance, &out, opts)
+	require.NoError(t, err)
+	require.Equal(t, won, res.Rows)
+	require.Len(t, decrypt(t, r, out.Bytes()), won+1)
+	opts.Results = nil
 
 	// Refusals.
 	stranger, err := pgp.GenerateKey("Stranger", "", "x@example.com", &pgp.KeyOptions{Now: r.clock.Now})

@@ -1,6 +1,7 @@
 package kuji
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -76,7 +77,8 @@ type Office struct {
 	notice *consent.Notice
 
 	mu   sync.Mutex
-	draw drawCache // the newest draw record seen
+	draw drawCache   // the newest draw record seen
+	rec  recordCache // the newest event record seen
 }
 
 func (opts *Options) check() error {
@@ -321,17 +323,36 @@ func (o *Office) load(ctx context.Context, tx adapters.Tx) (*txn, error) {
 	return &txn{ctx: ctx, o: o, tx: tx, ev: ev, rec: rec, now: o.now()}, nil
 }
 
-// readRecord reads the event's row and decodes its record.
+// readRecord reads the event's row and decodes its record. The decoded
+// record of the newest row seen is kept, keyed by the row's bytes: most
+// operations (every message a dispatcher renders) find the event as the
+// last one left it and skip decoding its configuration again.
 func (o *Office) readRecord(ctx context.Context, tx adapters.ReadTx) (adapters.Event, *record, error) {
 	ev, err := tx.Event(ctx, o.id)
 	if err != nil {
 		return ev, nil, err
 	}
+	o.mu.Lock()
+	c := o.rec
+	o.mu.Unlock()
+	if c.raw != nil && bytes.Equal(c.raw, ev.Data) {
+		rec := c.rec.clone()
+		return ev, &rec, nil
+	}
 	var rec record
 	if err := json.Unmarshal(ev.Data, &rec); err != nil {
 		return ev, nil, fmt.Errorf("kuji: event record: %w: %v", adapters.ErrCorrupt, err)
 	}
+	o.mu.Lock()
+	o.rec = recordCache{raw: bytes.Clone(ev.Data), rec: rec.clone()}
+	o.mu.Unlock()
 	return ev, &rec, nil
+}
+
+// recordCache is a decoded event record and the bytes it came from.
+type recordCache struct {
+	raw []byte
+	rec record
 }
 
 // save writes the record and the new state (if any), checking that nobody

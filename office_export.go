@@ -26,6 +26,10 @@ type ExportOptions struct {
 	// CSV selects the encoding (UTF-8 with BOM by default, or strict
 	// CP932), line endings and headings.
 	CSV *csvio.Options
+	// Results, if set, keeps only the applications with one of these
+	// lottery results: the insurance list needs only the groups that won,
+	// not everyone who applied.
+	Results []applicant.Outcome
 }
 
 // Exported describes a finished export; it holds no personal value and is
@@ -52,7 +56,7 @@ func (o *Office) Export(ctx context.Context, acc Access, w io.Writer, opts Expor
 		if err != nil {
 			return err
 		}
-		return o.eachView(t, acc, nil, func(_ adapters.Application, v *applicant.View) error {
+		return o.eachView(t, acc, o.keepResults(opts.Results, nil), func(_ adapters.Application, v *applicant.View) error {
 			t.rows++
 			return vw.Write(v)
 		})
@@ -72,7 +76,7 @@ func (o *Office) PostalList(ctx context.Context, acc Access, w io.Writer, opts E
 			return err
 		}
 		postcard := func(a adapters.Application) bool { return a.Channel == string(applicant.ChannelPostcard) }
-		return o.eachView(t, acc, postcard, func(a adapters.Application, v *applicant.View) error {
+		return o.eachView(t, acc, o.keepResults(opts.Results, postcard), func(a adapters.Application, v *applicant.View) error {
 			t.rows++
 			return pl.Write(applicant.ReceiptNumber(a.Receipt), v)
 		})
@@ -121,6 +125,17 @@ func (o *Office) export(ctx context.Context, c call, w io.Writer, opts ExportOpt
 		return nil
 	})
 	return out, err
+}
+
+// keepResults narrows keep (nil: every application) to the applications
+// with one of the given results (none given: no narrowing).
+func (o *Office) keepResults(results []applicant.Outcome, keep func(adapters.Application) bool) func(adapters.Application) bool {
+	if len(results) == 0 {
+		return keep
+	}
+	return func(a adapters.Application) bool {
+		return (keep == nil || keep(a)) && slices.Contains(results, o.summary(a).Result)
+	}
 }
 
 // checkRecipients refuses keys that are not the event's designated export
