@@ -22,8 +22,11 @@ type outcome struct {
 	// and its preferences at prefs[ranks[k].prefOff:].
 	ranks []rec
 	prefs []int32
-	wins  []win
-	count []uint8 // by rank: slots won
+	// listed, per chunk of ranks (as parallel splits them), per slot: how
+	// many of the chunk's entries list the slot; see layoutWaitlists.
+	listed [][]int
+	wins   []win
+	count  []uint8 // by rank: slots won
 	// won, by rank: bit j is set when the entry won its j-th preference.
 	// It is nil when MaxWins is 1: an entry that won anything is then at
 	// its limit, is never served again and is on no waitlist, so which
@@ -61,7 +64,8 @@ func (p *prepared) run(seed Digest) *outcome {
 	// then key as a big-endian 256-bit integer, then ID, which is the
 	// canonical position the records hold as their tie.
 	sortRecs(a, buf)
-	o := &outcome{ranks: a, prefs: p.rankPrefs(a)}
+	o := &outcome{ranks: a}
+	p.rankPrefs(o)
 	p.allocate(o)
 	return o
 }
@@ -70,8 +74,11 @@ func (p *prepared) run(seed Digest) *outcome {
 // points the records at the copy. Allocation and the waitlists then read
 // them in order; read through the records' offsets into the input-order
 // array, each entry would cost a cache miss in each of those passes.
-func (p *prepared) rankPrefs(ranks []rec) []int32 {
-	n := len(ranks)
+// While at it, it counts how many entries of each chunk list each slot
+// (o.listed), which lays out the waitlists without another pass.
+func (p *prepared) rankPrefs(o *outcome) {
+	ranks := o.ranks
+	n, ns := len(ranks), len(p.slotOrder)
 	workers := workerCount(n)
 	start := make([]uint32, workers+1)
 	parallel(n, workers, func(w, lo, hi int) {
@@ -85,16 +92,23 @@ func (p *prepared) rankPrefs(ranks []rec) []int32 {
 		start[w+1] += start[w]
 	}
 	prefs := make([]int32, start[workers])
+	o.listed = make([][]int, workers)
 	parallel(n, workers, func(w, lo, hi int) {
+		listed := make([]int, ns)
 		at := start[w]
 		for k := lo; k < hi; k++ {
 			r := &ranks[k]
-			copy(prefs[at:at+uint32(r.nprefs)], p.prefs[r.prefOff:])
+			dst := prefs[at : at+uint32(r.nprefs)]
+			copy(dst, p.prefs[r.prefOff:])
+			for _, s := range dst {
+				listed[s]++
+			}
 			r.prefOff = at
 			at += uint32(r.nprefs)
 		}
+		o.listed[w] = listed
 	})
-	return prefs
+	o.prefs = prefs
 }
 
 // allocate serves entries in priority order (SPEC.md "Allocation"):

@@ -2,14 +2,15 @@ package lottery
 
 // waitlists lays out every slot's waitlist in one flat array: slot s's
 // places are start[s]..start[s+1], in priority order (SPEC.md
-// "Waitlists"). The places are found in two passes over the ranks, split
-// into the same chunks: the first counts each chunk's places per slot, so
-// that in the second every chunk writes its places of each slot right
-// after those of the chunks before it, in parallel and in order.
+// "Waitlists"). The places are written in one parallel pass over the
+// ranks, split into chunks as rankPrefs split them; each chunk writes its
+// places of each slot right after those of the chunks before it. How many
+// that is is known before the pass: rankPrefs counted how many of each
+// chunk's entries list each slot, and only entries that won something
+// wait for fewer slots than they listed.
 type waitlists struct {
-	workers int
-	start   []int   // per slot, and one past the last: where its places start
-	next    [][]int // per chunk, per slot: where the chunk's next place goes
+	start []int   // per slot, and one past the last: where its places start
+	next  [][]int // per chunk, per slot: where the chunk's next place goes
 	// pos, flat: the canonical position of the entry at each place, for
 	// the result digest.
 	pos []int32
@@ -18,7 +19,8 @@ type waitlists struct {
 func (l *waitlists) len(s int) int { return l.start[s+1] - l.start[s] }
 
 // eachWaiting calls visit for every waitlist place of ranks lo..hi in
-// order: rank k waits for slot s.
+// order: rank k waits for slot s. It is for the rare passes that name a
+// place (events, a difference); the hot passes repeat its loop.
 func (p *prepared) eachWaiting(o *outcome, lo, hi int, visit func(k int, s int32)) {
 	limit := uint8(p.maxWins)
 	for k := lo; k < hi; k++ {
@@ -33,80 +35,125 @@ func (p *prepared) eachWaiting(o *outcome, lo, hi int, visit func(k int, s int32
 	}
 }
 
-// rankBlock is how many ranks a pass handles at a time when it does two
-// things with each: few enough that their records are still in cache for
-// the second.
-const rankBlock = 2048
-
-// layoutWaitlists counts the waitlist places. Before counting each block
-// of ranks, it calls each(w, lo, hi) for them (w is the chunk), for other
-// work that reads the same records: publishing or checking the order.
-func (p *prepared) layoutWaitlists(o *outcome, each func(w, lo, hi int)) *waitlists {
-	n, ns := len(o.ranks), len(p.slotOrder)
-	workers := workerCount(n)
-	counts := make([][]int, workers)
-	parallel(n, workers, func(w, lo, hi int) {
-		c := make([]int, ns)
-		for b := lo; b < hi; b += rankBlock {
-			e := min(b+rankBlock, hi)
-			if each != nil {
-				each(w, b, e)
+// layoutWaitlists counts every chunk's places per slot from o.listed and
+// the wins, and lays the waitlists out.
+func (p *prepared) layoutWaitlists(o *outcome) *waitlists {
+	n, ns, chunks := len(o.ranks), len(p.slotOrder), len(o.listed)
+	counts := o.listed
+	o.listed = nil
+	limit := uint8(p.maxWins)
+	var done []bool // with several wins per entry: entries already taken off every waitlist
+	if limit > 1 {
+		done = make([]bool, n)
+	}
+	for _, w := range o.wins {
+		k := int(w.k)
+		c := counts[chunkOf(n, chunks, k)]
+		switch {
+		case o.count[k] < limit:
+			c[w.s]-- // not on the waitlist of a slot it won
+		case done == nil || !done[k]:
+			for _, s := range o.prefsOf(k) {
+				c[s]-- // at its limit: on no waitlist
 			}
-			p.eachWaiting(o, b, e, func(_ int, s int32) { c[s]++ })
+			if done != nil {
+				done[k] = true
+			}
 		}
-		counts[w] = c
-	})
-	l := &waitlists{workers: workers, start: make([]int, ns+1), next: make([][]int, workers)}
-	for w := range workers {
+	}
+	l := &waitlists{start: make([]int, ns+1), next: make([][]int, chunks)}
+	for w := range chunks {
 		l.next[w] = make([]int, ns)
 	}
 	at := 0
 	for s := range ns {
 		l.start[s] = at
-		for w := range workers {
+		for w := range chunks {
 			l.next[w][s] = at
 			at += counts[w][s]
 		}
 	}
 	l.start[ns] = at
+	l.pos = make([]int32, at)
 	return l
 }
 
-// fillWaitlists is the second pass: it records the canonical position of
-// every place and calls visit(w, k, s, j) for it: rank k (of chunk w) is
-// place j of the flat array, in slot s's waitlist.
-func (p *prepared) fillWaitlists(o *outcome, l *waitlists, visit func(w, k int, s int32, j int)) {
-	l.pos = make([]int32, l.start[len(l.start)-1])
-	parallel(len(o.ranks), l.workers, func(w, lo, hi int) {
+// chunkOf returns which of the chunks parallel splits [0,n) into holds k.
+func chunkOf(n, chunks, k int) int {
+	w := k * chunks / n
+	for w+1 < chunks && k >= n*(w+1)/chunks {
+		w++
+	}
+	for w > 0 && k < n*w/chunks {
+		w--
+	}
+	return w
+}
+
+// waitOutput says what fill does besides recording every place's
+// canonical position: publish the order and the waitlists' IDs (order,
+// ids), or compare a record's waitlists (got; gotOrder is the record's
+// order, already found equal to the outcome's, so gotOrder[k].Entry is
+// rank k's ID; first, per chunk and slot, receives the first place where
+// got names another entry, and must start at -1).
+type waitOutput struct {
+	order []Ranked
+	ids   []string
+
+	got      []Waitlist
+	gotOrder []Ranked
+	first    [][]int
+}
+
+// fill writes the waitlists in one parallel pass over the ranks, and
+// publishes or checks them (see waitOutput). Publishing the order in the
+// same pass reads each record once.
+func (p *prepared) fill(o *outcome, l *waitlists, out *waitOutput) {
+	limit := uint8(p.maxWins)
+	parallel(len(o.ranks), len(l.next), func(w, lo, hi int) {
 		next := l.next[w]
-		p.eachWaiting(o, lo, hi, func(k int, s int32) {
-			j := next[s]
-			next[s]++
-			l.pos[j] = o.ranks[k].tie
-			if visit != nil {
-				visit(w, k, s, j)
+		for k := lo; k < hi; k++ {
+			r := &o.ranks[k]
+			if out.order != nil {
+				out.order[k] = Ranked{Entry: p.rankID(r), Key: r.keyDigest()}
 			}
-		})
+			if o.count[k] >= limit {
+				continue
+			}
+			for j, s := range o.prefs[r.prefOff : r.prefOff+uint32(r.nprefs)] {
+				if o.won != nil && o.won[k]&(1<<j) != 0 {
+					continue
+				}
+				at := next[s]
+				next[s]++
+				l.pos[at] = r.tie
+				switch {
+				case out.ids != nil:
+					out.ids[at] = p.rankID(r)
+				case out.got != nil:
+					g := out.got[s].Entries
+					if t := at - l.start[s]; t < len(g) && out.first[w][s] < 0 && g[t] != out.gotOrder[k].Entry {
+						out.first[w][s] = t
+					}
+				}
+			}
+		}
 	})
 }
 
-// publish turns an outcome into the record's ID-based lists. IDs are the
-// input's own strings; the waitlists' strings share one backing array.
+// publish turns an outcome into the record's ID-based lists. IDs are
+// substrings of the ID arena; the waitlists' strings share one backing
+// array.
 func (p *prepared) publish(o *outcome) ([]Ranked, []Win, []Waitlist) {
+	l := p.layoutWaitlists(o)
+	o.wait = l
 	order := make([]Ranked, len(o.ranks))
-	o.wait = p.layoutWaitlists(o, func(_, lo, hi int) {
-		for k := lo; k < hi; k++ {
-			r := &o.ranks[k]
-			order[k] = Ranked{Entry: p.rankID(r), Key: r.keyDigest()}
-		}
-	})
-	l := o.wait
-	flat := make([]string, l.start[len(l.start)-1])
+	flat := make([]string, len(l.pos))
 	lists := make([]Waitlist, len(p.slotOrder))
 	for s := range lists {
 		lists[s] = Waitlist{Slot: p.slotID(int32(s)), Entries: flat[l.start[s]:l.start[s+1]:l.start[s+1]]}
 	}
-	p.fillWaitlists(o, l, func(_, k int, _ int32, j int) { flat[j] = order[k].Entry })
+	p.fill(o, l, &waitOutput{order: order, ids: flat})
 	wins := make([]Win, len(o.wins))
 	for k, w := range o.wins {
 		wins[k] = p.publishWin(w, o.ranks)

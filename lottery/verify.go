@@ -51,20 +51,20 @@ func Verify(r *Record) error {
 }
 
 // compare checks the record's order, wins and waitlists against the
-// outcome, in that order, and returns the first difference. The order is
-// checked in the pass that lays out the waitlists and the waitlists in
-// the pass that fills them in for the result digest, so every part of
-// the record is read once, front to back.
+// outcome, in that order, and returns the first difference. The
+// waitlists are checked in the pass that fills them in for the result
+// digest, so every part of the record is read once, front to back.
 func (p *prepared) compare(o *outcome, r *Record) error {
 	got := r.Order
 	found := make([]int, workerCount(len(o.ranks))) // per chunk: the first rank that differs, or -1
 	for w := range found {
 		found[w] = -1
 	}
-	o.wait = p.layoutWaitlists(o, func(w, lo, hi int) {
-		for k := lo; k < min(hi, len(got)); k++ {
-			if r := &o.ranks[k]; found[w] < 0 && (got[k].Entry != p.rankID(r) || got[k].Key != r.keyDigest()) {
+	parallel(min(len(o.ranks), len(got)), len(found), func(w, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			if r := &o.ranks[k]; got[k].Entry != p.rankID(r) || got[k].Key != r.keyDigest() {
 				found[w] = k
+				return
 			}
 		}
 	})
@@ -74,6 +74,7 @@ func (p *prepared) compare(o *outcome, r *Record) error {
 	if err := p.compareWins(o, r.Wins); err != nil {
 		return err
 	}
+	o.wait = p.layoutWaitlists(o)
 	return p.compareWaitlists(o, r.Waitlists, got)
 }
 
@@ -132,21 +133,14 @@ func (p *prepared) compareWaitlists(o *outcome, got []Waitlist, order []Ranked) 
 	// first[w][s]: the first place of slot s, among chunk w's, whose entry
 	// differs, or -1. Chunks hold ascending places of every slot, so the
 	// first chunk with a difference has the slot's first.
-	first := make([][]int, l.workers)
+	first := make([][]int, len(l.next))
 	for w := range first {
 		first[w] = make([]int, ns)
 		for s := range first[w] {
 			first[w][s] = -1
 		}
 	}
-	p.fillWaitlists(o, l, func(w, k int, s int32, j int) {
-		g := got[s].Entries
-		if t := j - l.start[s]; t < len(g) && g[t] != order[k].Entry {
-			if f := &first[w][s]; *f < 0 {
-				*f = t
-			}
-		}
-	})
+	p.fill(o, l, &waitOutput{got: got, gotOrder: order, first: first})
 	for s := range ns {
 		slot := p.slotID(int32(s))
 		g := got[s]
