@@ -140,13 +140,14 @@ func (w *walk) insurance(ctx context.Context) error {
 	path := w.path("ward", "insurance.csv.gpg")
 	res, err := w.exportTo(path, "insurance list (OpenPGP, to the ward)",
 		func(f *os.File, opts kuji.ExportOptions) (*kuji.Exported, error) {
+			opts.Results = []applicant.Outcome{applicant.Won} // participants only: no one who lost the draw
 			return w.o.Export(ctx, insurer, f, opts)
 		})
 	if err != nil {
 		return err
 	}
 	w.t.insurance = res.Rows
-	w.printf("%s rows of the insurance view (fields:%s), one per application", demo.N(res.Rows), w.fieldsFor(applicant.PurposeInsurance))
+	w.printf("%s rows of the insurance view (fields:%s), one per participant who won a place", demo.N(res.Rows), w.fieldsFor(applicant.PurposeInsurance))
 	w.printf("encrypted to %s, signed by %s", res.Recipients[0], res.Signer)
 	w.printf("%s bytes, SHA-256 %s (both in the audit log)", demo.N(res.Bytes), res.SHA256)
 	return nil
