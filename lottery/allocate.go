@@ -98,9 +98,13 @@ func (p *prepared) rankPrefs(o *outcome) {
 		at := start[w]
 		for k := lo; k < hi; k++ {
 			r := &ranks[k]
-			dst := prefs[at : at+uint32(r.nprefs)]
-			copy(dst, p.prefs[r.prefOff:])
-			for _, s := range dst {
+			// A loop rather than copy: a call to memmove per entry
+			// keeps the processor from running ahead to the next
+			// entries' cache misses.
+			src := p.prefs[r.prefOff : r.prefOff+uint32(r.nprefs)]
+			dst := prefs[at : at+uint32(len(src))]
+			for j, s := range src {
+				dst[j] = s
 				listed[s]++
 			}
 			r.prefOff = at
