@@ -103,19 +103,34 @@ func (p *prepared) orderMismatch(o *outcome, got []Ranked, found []int) error {
 	return nil
 }
 
+// compareWins checks the record's wins, in parallel chunks; the first
+// difference is the one at the smallest index, as a sequential scan would
+// find it.
 func (p *prepared) compareWins(o *outcome, got []Win) error {
-	for k, w := range o.wins {
-		want := p.publishWin(w, o.ranks)
-		if k >= len(got) {
-			return &MismatchError{Reason: MismatchWins, Index: k, Entry: want.Entry, Slot: want.Slot, Want: nItems(len(o.wins)), Got: nItems(len(got))}
+	n := min(len(o.wins), len(got))
+	found := make([]int, workerCount(n))
+	parallel(n, len(found), func(w, lo, hi int) {
+		found[w] = -1
+		for k := lo; k < hi; k++ {
+			if got[k] != p.publishWin(o.wins[k], o.ranks) {
+				found[w] = k
+				return
+			}
 		}
-		if got[k] != want {
+	})
+	for _, k := range found {
+		if k >= 0 {
+			want := p.publishWin(o.wins[k], o.ranks)
 			return &MismatchError{Reason: MismatchWins, Index: k, Entry: want.Entry, Slot: want.Slot, Want: winText(want), Got: winText(got[k])}
 		}
 	}
-	if len(got) > len(o.wins) {
-		g := got[len(o.wins)]
-		return &MismatchError{Reason: MismatchWins, Index: len(o.wins), Entry: g.Entry, Slot: g.Slot, Want: nItems(len(o.wins)), Got: nItems(len(got))}
+	switch {
+	case len(got) < len(o.wins):
+		want := p.publishWin(o.wins[n], o.ranks)
+		return &MismatchError{Reason: MismatchWins, Index: n, Entry: want.Entry, Slot: want.Slot, Want: nItems(len(o.wins)), Got: nItems(len(got))}
+	case len(got) > len(o.wins):
+		g := got[n]
+		return &MismatchError{Reason: MismatchWins, Index: n, Entry: g.Entry, Slot: g.Slot, Want: nItems(len(o.wins)), Got: nItems(len(got))}
 	}
 	return nil
 }
