@@ -19,9 +19,9 @@ type win struct {
 type outcome struct {
 	// ranks are the entries' records in priority order: rank k is the
 	// entry at canonical position ranks[k].tie, with key ranks[k].key
-	// and its preferences at prefs[ranks[k].prefOff:].
+	// and its preferences and category in the record (see prefsOf, catOf).
 	ranks []rec
-	prefs []int32
+	p     *prepared
 	// listed, per chunk of ranks (as parallel splits them), per slot: how
 	// many of the chunk's entries list the slot; see layoutWaitlists.
 	listed [][]int
@@ -36,9 +36,30 @@ type outcome struct {
 	wait *waitlists // every slot's waitlist, once published or checked
 }
 
-func (o *outcome) prefsOf(k int) []int32 {
+// prefsOf returns rank k's preferences: from its record, through buf,
+// when they fit there, else from the input-order array.
+func (o *outcome) prefsOf(k int, buf *[inlinePrefs]int32) []int32 {
 	r := &o.ranks[k]
-	return o.prefs[r.prefOff : r.prefOff+uint32(r.nprefs)]
+	if o.p.inlinePrefs && r.nprefs <= inlinePrefs {
+		for j := range r.nprefs {
+			buf[j] = int32(r.prefs[j])
+		}
+		return buf[:r.nprefs]
+	}
+	off := uint32(r.prefs[0]) | uint32(r.prefs[1])<<16
+	return o.p.prefs[off : off+uint32(r.nprefs)]
+}
+
+// catOf returns rank k's reserved category position, or a negative value.
+func (o *outcome) catOf(k int) int32 {
+	switch c := o.ranks[k].cat; c {
+	case catNone:
+		return noCategory
+	case catLookup:
+		return o.p.entryAt(o.ranks[k].tie).cat
+	default:
+		return int32(c)
+	}
 }
 
 // keyDigest returns the key a priority-order record holds.
@@ -64,55 +85,28 @@ func (p *prepared) run(seed Digest) *outcome {
 	// then key as a big-endian 256-bit integer, then ID, which is the
 	// canonical position the records hold as their tie.
 	sortRecs(a, buf)
-	o := &outcome{ranks: a}
-	p.rankPrefs(o)
+	o := &outcome{ranks: a, p: p}
+	p.countListed(o)
 	p.allocate(o)
 	return o
 }
 
-// rankPrefs copies every entry's preferences into priority order and
-// points the records at the copy. Allocation and the waitlists then read
-// them in order; read through the records' offsets into the input-order
-// array, each entry would cost a cache miss in each of those passes.
-// While at it, it counts how many entries of each chunk list each slot
-// (o.listed), which lays out the waitlists without another pass.
-func (p *prepared) rankPrefs(o *outcome) {
-	ranks := o.ranks
-	n, ns := len(ranks), len(p.slotOrder)
+// countListed counts how many entries of each chunk of ranks list each
+// slot (o.listed), which lays out the waitlists without another pass.
+func (p *prepared) countListed(o *outcome) {
+	n, ns := len(o.ranks), len(p.slotOrder)
 	workers := workerCount(n)
-	start := make([]uint32, workers+1)
-	parallel(n, workers, func(w, lo, hi int) {
-		total := uint32(0)
-		for k := lo; k < hi; k++ {
-			total += uint32(ranks[k].nprefs)
-		}
-		start[w+1] = total
-	})
-	for w := range workers {
-		start[w+1] += start[w]
-	}
-	prefs := make([]int32, start[workers])
 	o.listed = make([][]int, workers)
 	parallel(n, workers, func(w, lo, hi int) {
 		listed := make([]int, ns)
-		at := start[w]
+		var buf [inlinePrefs]int32
 		for k := lo; k < hi; k++ {
-			r := &ranks[k]
-			// A loop rather than copy: a call to memmove per entry
-			// keeps the processor from running ahead to the next
-			// entries' cache misses.
-			src := p.prefs[r.prefOff : r.prefOff+uint32(r.nprefs)]
-			dst := prefs[at : at+uint32(len(src))]
-			for j, s := range src {
-				dst[j] = s
+			for _, s := range o.prefsOf(k, &buf) {
 				listed[s]++
 			}
-			r.prefOff = at
-			at += uint32(r.nprefs)
 		}
 		o.listed[w] = listed
 	})
-	o.prefs = prefs
 }
 
 // allocate serves entries in priority order (SPEC.md "Allocation"):
@@ -144,9 +138,10 @@ func (p *prepared) allocate(o *outcome) {
 	// serve gives rank k at most one more slot from seats (the pool's free
 	// seats per slot, with stride entries between slots) and reports
 	// whether a slot's free seats fell below the smallest group.
+	var buf [inlinePrefs]int32
 	serve := func(k int, round, pool int32, seats []int32, stride int) (closed bool) {
 		size := int32(o.ranks[k].size)
-		for j, s := range o.prefsOf(k) {
+		for j, s := range o.prefsOf(k, &buf) {
 			if o.won != nil && o.won[k]&(1<<j) != 0 {
 				continue
 			}
@@ -176,7 +171,7 @@ func (p *prepared) allocate(o *outcome) {
 		}
 		for round := int32(1); round <= int32(limit) && total > 0; round++ {
 			for k := 0; k < n && total > 0; k++ {
-				if cat := o.ranks[k].cat; cat >= 0 && open[cat] > 0 && o.count[k] < limit {
+				if cat := o.catOf(k); cat >= 0 && open[cat] > 0 && o.count[k] < limit {
 					if serve(k, round, cat, reserved[cat:], nc) {
 						open[cat]--
 						total--

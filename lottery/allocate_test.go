@@ -1,6 +1,9 @@
 package lottery_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -196,4 +199,144 @@ func compareDigest(a, b lottery.Digest) int {
 		}
 	}
 	return 0
+}
+
+// naiveAllocation recomputes wins and waitlists from a record's input and
+// order with maps and strings, following SPEC.md sections 6 and 7 line
+// by line, independently of the engine's packed records.
+func naiveAllocation(r *lottery.Record) ([]lottery.Win, map[string][]string) {
+	in := r.Input
+	w := max(in.Config.MaxWins, 1)
+	entries := map[string]lottery.Entry{}
+	for _, e := range in.Entries {
+		entries[e.ID] = e
+	}
+	pools := map[string]bool{}
+	general := map[string]int{}
+	reserved := map[[2]string]int{}
+	for _, s := range in.Slots {
+		general[s.ID] = s.Capacity
+		for c, n := range s.Reserved {
+			if n > 0 {
+				pools[c] = true
+				reserved[[2]string{s.ID, c}] = n
+				general[s.ID] -= n
+			}
+		}
+	}
+	count := map[string]int{}
+	won := map[[2]string]bool{}
+	var wins []lottery.Win
+	serve := func(e lottery.Entry, round int, pool string) {
+		for _, s := range e.Prefs {
+			if won[[2]string{e.ID, s}] {
+				continue
+			}
+			free := general[s]
+			if pool != "" {
+				free = reserved[[2]string{s, pool}]
+			}
+			if free >= e.Size {
+				if pool != "" {
+					reserved[[2]string{s, pool}] -= e.Size
+				} else {
+					general[s] -= e.Size
+				}
+				won[[2]string{e.ID, s}] = true
+				count[e.ID]++
+				wins = append(wins, lottery.Win{Entry: e.ID, Slot: s, Pool: pool, Round: round})
+				return
+			}
+		}
+	}
+	for round := 1; round <= w; round++ {
+		for _, o := range r.Order {
+			if e := entries[o.Entry]; pools[e.Category] && count[e.ID] < w {
+				serve(e, round, e.Category)
+			}
+		}
+	}
+	for k, n := range reserved {
+		general[k[0]] += n
+	}
+	for round := 1; round <= w; round++ {
+		for _, o := range r.Order {
+			if e := entries[o.Entry]; count[e.ID] < w {
+				serve(e, round, "")
+			}
+		}
+	}
+	wait := map[string][]string{}
+	for _, s := range in.Slots {
+		wait[s.ID] = []string{}
+	}
+	for _, o := range r.Order {
+		e := entries[o.Entry]
+		if count[e.ID] >= w {
+			continue
+		}
+		for _, s := range e.Prefs {
+			if !won[[2]string{e.ID, s}] {
+				wait[s] = append(wait[s], e.ID)
+			}
+		}
+	}
+	return wins, wait
+}
+
+// TestAllocationMatchesNaiveReference draws inputs that take every path
+// of the engine's packed priority records: entries with up to three
+// preferences (held in the record) and more (read from the input-order
+// array), more than 65536 slots (no preferences held in records), more
+// than 253 reserved categories (looked up), and two wins per entry; and
+// checks wins and waitlists against naiveAllocation.
+func TestAllocationMatchesNaiveReference(t *testing.T) {
+	t.Parallel()
+	build := func(seed uint64, nslots, ncats, nentries, maxPrefs, maxWins int) lottery.Input {
+		r := rand.New(rand.NewPCG(seed, seed))
+		in := lottery.Input{Config: lottery.Config{MaxPrefs: maxPrefs, MaxGroupSize: 4, MaxWins: maxWins}}
+		for s := range nslots {
+			slot := lottery.Slot{ID: fmt.Sprintf("S%06d", s), Capacity: 2 + r.IntN(6)}
+			if ncats > 0 {
+				slot.Reserved = map[string]int{fmt.Sprintf("c%03d", s%ncats): 1 + r.IntN(2)}
+			}
+			in.Slots = append(in.Slots, slot)
+		}
+		for k := range nentries {
+			e := lottery.Entry{ID: fmt.Sprintf("E%06d", k), Size: 1 + r.IntN(4), Weight: 1 + r.IntN(3)}
+			for _, s := range r.Perm(nslots)[:1+r.IntN(min(maxPrefs, nslots))] {
+				e.Prefs = append(e.Prefs, in.Slots[s].ID)
+			}
+			if ncats > 0 && r.IntN(3) > 0 {
+				// Most members of a category list a slot reserved for it.
+				c := r.IntN(ncats)
+				e.Category = fmt.Sprintf("c%03d", c)
+				if s := c + ncats*r.IntN(nslots/ncats); r.IntN(4) > 0 && !slices.Contains(e.Prefs, in.Slots[s].ID) {
+					e.Prefs[0] = in.Slots[s].ID
+				}
+			}
+			in.Entries = append(in.Entries, e)
+		}
+		return in
+	}
+	cases := []struct {
+		name string
+		in   lottery.Input
+	}{
+		// Enough preferences that their offsets need more than 16 bits.
+		{"up to six preferences", build(1, 40, 3, 25_000, 6, 1)},
+		{"two wins per entry", build(2, 30, 2, 2000, 5, 2)},
+		{"300 reserved categories", build(3, 400, 300, 4000, 3, 1)},
+		{"70000 slots", build(4, 70_000, 2, 6000, 3, 1)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := draw(t, tc.in)
+			wins, wait := naiveAllocation(r)
+			require.NotEmpty(t, wins)
+			require.Equal(t, wins, r.Wins)
+			require.Equal(t, wait, waitlists(r))
+		})
+	}
 }

@@ -158,15 +158,28 @@ func (p *prepared) keys(seed Digest, recs []rec) {
 // priorityRec is entry i's record for the priority order.
 func (p *prepared) priorityRec(i int32, key *Digest) rec {
 	e, next := &p.ent[i], &p.ent[i+1]
+	prefs := p.prefs[e.prefOff:next.prefOff]
 	r := rec{
-		tier:    e.tier,
-		tie:     p.pos[i],
-		prefOff: e.prefOff,
-		idOff:   e.idOff,
-		cat:     e.cat,
-		size:    e.size,
-		idLen:   uint8(next.idOff - e.idOff - 1),
-		nprefs:  uint8(next.prefOff - e.prefOff),
+		tier:   e.tier,
+		tie:    p.pos[i],
+		idOff:  e.idOff,
+		size:   e.size,
+		idLen:  uint8(next.idOff - e.idOff - 1),
+		nprefs: uint8(len(prefs)),
+		cat:    catNone,
+	}
+	switch {
+	case e.cat >= maxRecCat:
+		r.cat = catLookup
+	case e.cat >= 0:
+		r.cat = uint8(e.cat)
+	}
+	if p.inlinePrefs && len(prefs) <= inlinePrefs {
+		for j, s := range prefs {
+			r.prefs[j] = uint16(s)
+		}
+	} else {
+		r.prefs[0], r.prefs[1] = uint16(e.prefOff), uint16(e.prefOff>>16)
 	}
 	for w := range r.key {
 		r.key[w] = binary.BigEndian.Uint64(key[8*w:])

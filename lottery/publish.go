@@ -23,11 +23,12 @@ func (l *waitlists) len(s int) int { return l.start[s+1] - l.start[s] }
 // place (events, a difference); the hot passes repeat its loop.
 func (p *prepared) eachWaiting(o *outcome, lo, hi int, visit func(k int, s int32)) {
 	limit := uint8(p.maxWins)
+	var buf [inlinePrefs]int32
 	for k := lo; k < hi; k++ {
 		if o.count[k] >= limit {
 			continue
 		}
-		for j, s := range o.prefsOf(k) {
+		for j, s := range o.prefsOf(k, &buf) {
 			if o.won == nil || o.won[k]&(1<<j) == 0 {
 				visit(k, s)
 			}
@@ -46,6 +47,7 @@ func (p *prepared) layoutWaitlists(o *outcome) *waitlists {
 	if limit > 1 {
 		done = make([]bool, n)
 	}
+	var buf [inlinePrefs]int32
 	for _, w := range o.wins {
 		k := int(w.k)
 		c := counts[chunkOf(n, chunks, k)]
@@ -53,7 +55,7 @@ func (p *prepared) layoutWaitlists(o *outcome) *waitlists {
 		case o.count[k] < limit:
 			c[w.s]-- // not on the waitlist of a slot it won
 		case done == nil || !done[k]:
-			for _, s := range o.prefsOf(k) {
+			for _, s := range o.prefsOf(k, &buf) {
 				c[s]-- // at its limit: on no waitlist
 			}
 			if done != nil {
@@ -112,6 +114,7 @@ func (p *prepared) fill(o *outcome, l *waitlists, out *waitOutput) {
 	limit := uint8(p.maxWins)
 	parallel(len(o.ranks), len(l.next), func(w, lo, hi int) {
 		next := l.next[w]
+		var buf [inlinePrefs]int32
 		for k := lo; k < hi; k++ {
 			r := &o.ranks[k]
 			if out.order != nil {
@@ -120,7 +123,7 @@ func (p *prepared) fill(o *outcome, l *waitlists, out *waitOutput) {
 			if o.count[k] >= limit {
 				continue
 			}
-			for j, s := range o.prefs[r.prefOff : r.prefOff+uint32(r.nprefs)] {
+			for j, s := range o.prefsOf(k, &buf) {
 				if o.won != nil && o.won[k]&(1<<j) != 0 {
 					continue
 				}

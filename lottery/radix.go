@@ -17,19 +17,36 @@ import (
 //     preferences, ID), so that after sorting everything is read front
 //     to back instead of through a cache miss per entry per array.
 //
-// It is 56 bytes: every byte is moved by each pass of the sort.
+// It is 56 bytes: every byte is moved by each pass of the sort, so the
+// category and the preferences are packed for the common case (see
+// outcome.prefsOf and outcome.catOf).
 type rec struct {
 	key  [4]uint64 // big-endian words
 	tier uint32
 	tie  int32
 
-	prefOff uint32 // preferences: see prepared.rankPrefs
-	idOff   uint32 // the ID is prepared.ids[idOff:][:idLen+1]
-	cat     int32
-	size    uint16
-	idLen   uint8 // the ID's length less one (IDs are 1..256 bytes)
-	nprefs  uint8
+	idOff uint32 // the ID is prepared.ids[idOff:][:idLen+1]
+	size  uint16
+	// prefs holds up to three preferences (slot positions below 65536);
+	// an entry with more, or any entry when there are more slots, has
+	// its preferences at prepared.prefs[prefs[0] | prefs[1]<<16:].
+	prefs  [inlinePrefs]uint16
+	idLen  uint8 // the ID's length less one (IDs are 1..256 bytes)
+	nprefs uint8
+	cat    uint8 // reserved category: see catOf
+	_      uint8
 }
+
+// Values of rec.cat besides the positions of the first 253 reserved
+// categories.
+const (
+	catNone   = 255 // no reserved category (noCategory or otherCategory)
+	catLookup = 254 // look it up: there are more reserved categories
+	maxRecCat = 253
+)
+
+// inlinePrefs is the most preferences a priority record holds itself.
+const inlinePrefs = 3
 
 // cmpRec orders records by (tier, key, tie).
 func cmpRec(a, b *rec) int {

@@ -60,6 +60,8 @@ type prepared struct {
 	idKeys []rec
 
 	minSize int32 // the smallest group size of any entry
+	// inlinePrefs: slot positions fit priority records (see rec.prefs).
+	inlinePrefs bool
 	wanted  int64 // the seats all entries together need, once each
 	seats   int64 // the seats of all slots
 
@@ -253,6 +255,7 @@ func (p *prepared) prepareSlots(ps *problems) {
 		p.seats += int64(max(0, min(s.Capacity, MaxCapacity)))
 	}
 	p.poolPos = catPos
+	p.inlinePrefs = len(slots) <= 1<<16
 }
 
 // sortedKeys returns the keys of m sorted by bytes: nothing in the draw
