@@ -304,8 +304,10 @@ func TestAllocationMatchesNaiveReference(t *testing.T) {
 		}
 		for k := range nentries {
 			e := lottery.Entry{ID: fmt.Sprintf("E%06d", k), Size: 1 + r.IntN(4), Weight: 1 + r.IntN(3)}
-			for _, s := range r.Perm(nslots)[:1+r.IntN(min(maxPrefs, nslots))] {
-				e.Prefs = append(e.Prefs, in.Slots[s].ID)
+			for len(e.Prefs) < 1+r.IntN(min(maxPrefs, nslots)) {
+				if id := in.Slots[r.IntN(nslots)].ID; !slices.Contains(e.Prefs, id) {
+					e.Prefs = append(e.Prefs, id)
+				}
 			}
 			if ncats > 0 && r.IntN(3) > 0 {
 				// Most members of a category list a slot reserved for it.

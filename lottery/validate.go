@@ -60,10 +60,10 @@ type prepared struct {
 	idKeys []rec
 
 	minSize int32 // the smallest group size of any entry
-	// inlinePrefs: slot positions fit priority records (see rec.prefs).
-	inlinePrefs bool
 	wanted  int64 // the seats all entries together need, once each
 	seats   int64 // the seats of all slots
+	// inlinePrefs: slot positions fit priority records (see rec.prefs).
+	inlinePrefs bool
 
 	// scratch is sort space for the priority order, left over from the ID
 	// sort; nil once used.
