@@ -53,7 +53,12 @@ const encoderBuffer = 64 << 10
 // newEncoder starts an encoding with its tag; size is the expected length,
 // which only sets the buffer size.
 func newEncoder(tag string, size int) *encoder {
-	e := &encoder{h: sha256.New(), buf: make([]byte, 0, min(max(size, 1024), encoderBuffer))}
+	return newEncoderBuf(tag, make([]byte, 0, min(max(size, 1024), encoderBuffer)))
+}
+
+// newEncoderBuf is newEncoder over a buffer left by another encoder.
+func newEncoderBuf(tag string, buf []byte) *encoder {
+	e := &encoder{h: sha256.New(), buf: buf[:0]}
 	e.buf = append(e.buf, tag...)
 	e.buf = append(e.buf, 0)
 	return e
@@ -173,7 +178,9 @@ func (p *prepared) digest() Digest {
 	}
 	e.u32(uint32(n))
 	p.encodeEntries(e)
-	return e.sum()
+	d := e.sum()
+	p.encBuf = e.buf // for the result digest
+	return d
 }
 
 // maxEntryBytes bounds one entry's encoding: ID, category, four numbers,

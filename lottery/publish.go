@@ -189,7 +189,12 @@ func (p *prepared) publishWin(w win, ranks []rec) Win {
 // fixes. It needs o.wait from publish or verify.
 func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
 	l := o.wait
-	e := newEncoder(tagResult, 4*len(o.ranks)+4*len(l.pos)+24*len(o.wins))
+	var e *encoder
+	if p.encBuf != nil {
+		e = newEncoderBuf(tagResult, p.encBuf)
+	} else {
+		e = newEncoder(tagResult, 4*len(o.ranks)+4*len(l.pos)+24*len(o.wins))
+	}
 	e.raw(string(input[:]))
 	e.raw(string(seed[:]))
 	e.u32(uint32(len(o.ranks)))

@@ -65,6 +65,9 @@ type prepared struct {
 	// inlinePrefs: slot positions fit priority records (see rec.prefs).
 	inlinePrefs bool
 
+	// encBuf is the input digest's buffer, for the result digest.
+	encBuf []byte
+
 	// scratch is sort space for the priority order, left over from the ID
 	// sort; nil once used.
 	scratch [2][]rec

@@ -1,6 +1,9 @@
 package lottery
 
-import "slices"
+import (
+	"slices"
+	"unsafe"
+)
 
 // prepareEntries checks every entry and lays the entries out for the
 // draw, in three passes over the input, each split across workers:
@@ -58,7 +61,9 @@ func (p *prepared) prepareEntries(ps *problems) {
 		}
 		minSize[w], seats[w] = least, sum
 	})
-	p.ids = string(ids)
+	// No one writes ids after this: the string shares its bytes instead
+	// of copying them, as strings.Builder does.
+	p.ids = unsafe.String(unsafe.SliceData(ids), len(ids))
 	p.minSize = MaxGroupSizeLimit
 	for w := range workers {
 		*ps = append(*ps, found[w]...)
