@@ -104,8 +104,13 @@ func sortRecs(a, buf []rec) {
 	if n < 2 {
 		return
 	}
-	mask := varyingDigits(a)
 	workers := workerCount(n)
+	masks := make([]uint64, workers)
+	parallel(n, workers, func(w, lo, hi int) { masks[w] = varyingDigits(a[lo:hi], &a[0]) })
+	mask := uint64(0)
+	for _, m := range masks {
+		mask |= m
+	}
 	if workers == 1 || mask == 0 {
 		msdSort(a, buf, mask, false)
 		return
@@ -157,13 +162,14 @@ func sortRecs(a, buf []rec) {
 	})
 }
 
-// varyingDigits returns a bit mask of the digits that differ between at
-// least two items of a.
-func varyingDigits(a []rec) uint64 {
+// varyingDigits returns a bit mask of the digits in which some item of a
+// differs from ref (so, over chunks, the digits that vary at all).
+func varyingDigits(a []rec, ref *rec) uint64 {
 	var and, or [5]uint64
-	for w := range and {
-		and[w] = ^uint64(0)
+	for w := range 4 {
+		and[w], or[w] = ref.key[w], ref.key[w]
 	}
+	and[4], or[4] = uint64(ref.tier), uint64(ref.tier)
 	for k := range a {
 		r := &a[k]
 		for w := range 4 {
@@ -318,11 +324,19 @@ func sortByID(a, buf []rec, id func(int32) string) (order []int32, dups [][2]int
 // writes the items, in order, to out.
 func sortIDLevel(out []int32, a, buf []rec, id func(int32) string, off int, dups *[][2]int) {
 	sortRecs(a, buf)
-	parallel(len(a), workerCount(len(a)), func(_, lo, hi int) {
+	workers := workerCount(len(a))
+	equal := make([]bool, workers)
+	parallel(len(a), workers, func(w, lo, hi int) {
 		for k := lo; k < hi; k++ {
 			out[k] = a[k].tie
+			if k > 0 && a[k].sameKey(&a[k-1]) {
+				equal[w] = true
+			}
 		}
 	})
+	if !slices.Contains(equal, true) {
+		return // distinct IDs, all within this chunk of bytes
+	}
 	// Runs of equal keys: IDs that go on are sorted on their next chunk;
 	// IDs that end here are equal (and, by tie, in item order). Collect
 	// the runs before recursing, which reuses a and buf.
