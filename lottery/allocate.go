@@ -6,9 +6,9 @@ import (
 )
 
 // win is one seat allocation: entry c (canonical position) won slot s
-// (canonical position) from reserved category pool (or -1 for the general pool) in
-// draw round round (1..MaxWins; 0 for a promotion). k is the entry's rank
-// for a win of the draw, or -1.
+// (canonical position) from reserved category pool (or -1 for the general
+// pool) in draw round round (1..MaxWins; 0 for a promotion). k is the
+// entry's rank for a win of the draw, or -1.
 type win struct {
 	c, s, pool, round, k int32
 }
@@ -50,7 +50,8 @@ func (o *outcome) prefsOf(k int, buf *[inlinePrefs]int32) []int32 {
 	return o.p.prefs[off : off+uint32(r.nprefs)]
 }
 
-// catOf returns rank k's reserved category position, or a negative value.
+// catOf returns rank k's reserved category position, or noCategory if it
+// has none (an empty category or one no slot reserves seats for).
 func (o *outcome) catOf(k int) int32 {
 	switch c := o.ranks[k].cat; c {
 	case catNone:
@@ -128,7 +129,8 @@ func (p *prepared) allocate(o *outcome) {
 	// About as many wins as the seats hold groups of the average size:
 	// growing the list by appending would allocate it several times over.
 	if p.wanted > 0 {
-		o.wins = make([]win, 0, min(int64(n)*int64(limit), p.seats*int64(n)/p.wanted*9/8+16))
+		average := max(p.wanted/int64(n), 1)
+		o.wins = make([]win, 0, min(int64(n)*int64(limit), p.seats/average*9/8+16))
 	}
 	if limit > 1 {
 		o.won = make([]uint64, n)

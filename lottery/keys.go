@@ -12,7 +12,9 @@ import (
 //
 //	SHA-256( tag32 || seed || u32(len(id)) || id || u32(t) )
 //
-// where tag32 is the ticket tag padded with zero bytes to 32 bytes. A draw
+// where tag32 is the ticket tag padded with zero bytes to 32 bytes, with
+// crypto/sha256: the portable path, for processors without the SHA
+// extensions and for the rare tickets keysBatched leaves out. A draw
 // hashes a ticket per unit of weight (two million for a million entries),
 // so the fixed costs around each SHA-256 block matter as much as the block
 // itself:
@@ -42,9 +44,6 @@ type ticketHasher struct {
 	tnum int    // where in msg the ticket number is
 	out  []byte // the saved state, or the digest
 }
-
-// padding is SHA-256's padding: 0x80, then as many zero bytes as needed.
-var padding = [64]byte{0x80}
 
 // stateDigest is where crypto/sha256's state encoding ("sha\x03", then the
 // eight state words big-endian, ...) holds the chaining value, which after
@@ -93,7 +92,8 @@ func (th *ticketHasher) setID(id string) {
 		// boundary, then the message length in bits (the first block
 		// included).
 		n := len(b)
-		b = append(b, padding[:1+(119-n%64)%64]...)
+		b = append(b, 0x80)
+		b = append(b, make([]byte, (119-n%64)%64)...)
 		b = binary.BigEndian.AppendUint64(b, uint64(64+n)*8)
 		th.tnum = n - 4
 	} else {

@@ -3,11 +3,11 @@ package lottery
 // waitlists lays out every slot's waitlist in one flat array: slot s's
 // places are start[s]..start[s+1], in priority order (SPEC.md
 // "Waitlists"). The places are written in one parallel pass over the
-// ranks, split into chunks as rankPrefs split them; each chunk writes its
-// places of each slot right after those of the chunks before it. How many
-// that is is known before the pass: rankPrefs counted how many of each
-// chunk's entries list each slot, and only entries that won something
-// wait for fewer slots than they listed.
+// ranks, split into chunks as countListed split them; each chunk writes
+// its places of each slot right after those of the chunks before it. How
+// many that is is known before the pass: countListed counted how many of
+// each chunk's entries list each slot, and only entries that won
+// something wait for fewer slots than they listed.
 type waitlists struct {
 	start []int   // per slot, and one past the last: where its places start
 	next  [][]int // per chunk, per slot: where the chunk's next place goes
@@ -184,38 +184,51 @@ func (p *prepared) publishWin(w win, ranks []rec) Win {
 	return out
 }
 
-// resultDigest is SPEC.md "Result digest". Entries and slots are named
-// by canonical position (index in ID order), which the input digest
-// fixes. It needs o.wait from publish or verify.
-func (p *prepared) resultDigest(input, seed Digest, o *outcome) Digest {
-	l := o.wait
+// hashResult starts SPEC.md "Result digest" and returns the function
+// that finishes it. Entries and slots are named by canonical position
+// (index in ID order), which the input digest fixes.
+//
+// The order and the wins are final once the draw has run, and hashing
+// them (a third of the result encoding) is sequential work, so a
+// goroutine does it while the waitlists are published or checked, when
+// some of the time one core would otherwise be idle. finish hashes the
+// waitlists, which need o.wait from publish or compare.
+func (p *prepared) hashResult(input, seed Digest, o *outcome) (finish func() Digest) {
 	var e *encoder
 	if p.encBuf != nil {
 		e = newEncoderBuf(tagResult, p.encBuf)
 	} else {
-		e = newEncoder(tagResult, 4*len(o.ranks)+4*len(l.pos)+24*len(o.wins))
+		e = newEncoder(tagResult, 4*len(o.ranks)+24*len(o.wins)+4*len(o.ranks)*p.maxWins)
 	}
-	e.raw(string(input[:]))
-	e.raw(string(seed[:]))
-	e.u32(uint32(len(o.ranks)))
-	e.ties(o.ranks)
-	e.u32(uint32(len(o.wins)))
-	for _, w := range o.wins {
-		e.u32(uint32(w.c))
-		e.u32(uint32(w.s))
-		if w.pool >= 0 {
-			e.str(p.pools[w.pool])
-		} else {
-			e.str("")
+	head := make(chan struct{})
+	go func() {
+		defer close(head)
+		e.raw(string(input[:]))
+		e.raw(string(seed[:]))
+		e.u32(uint32(len(o.ranks)))
+		e.ties(o.ranks)
+		e.u32(uint32(len(o.wins)))
+		for _, w := range o.wins {
+			e.u32(uint32(w.c))
+			e.u32(uint32(w.s))
+			if w.pool >= 0 {
+				e.str(p.pools[w.pool])
+			} else {
+				e.str("")
+			}
+			e.u32(uint32(w.round))
 		}
-		e.u32(uint32(w.round))
+	}()
+	return func() Digest {
+		<-head
+		l := o.wait
+		e.u32(uint32(len(p.slotOrder)))
+		for s := range p.slotOrder {
+			e.u32(uint32(l.len(s)))
+			e.positions(l.pos[l.start[s]:l.start[s+1]])
+		}
+		return e.sum()
 	}
-	e.u32(uint32(len(p.slotOrder)))
-	for s := range p.slotOrder {
-		e.u32(uint32(l.len(s)))
-		e.positions(l.pos[l.start[s]:l.start[s+1]])
-	}
-	return e.sum()
 }
 
 // waitingEntries returns the waitlists as canonical positions, for

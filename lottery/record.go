@@ -104,6 +104,7 @@ func Draw(in Input, seed SeedMaterial) (*Record, error) {
 	inputDigest := p.digest()
 	s := deriveSeed(inputDigest, keyString, seed.Secret)
 	o := p.run(s)
+	finish := p.hashResult(inputDigest, s, o)
 	// Lists are written as JSON arrays, never null.
 	if in.Slots == nil {
 		in.Slots = []Slot{}
@@ -121,6 +122,6 @@ func Draw(in Input, seed SeedMaterial) (*Record, error) {
 		Events:       []Event{},
 	}
 	r.Order, r.Wins, r.Waitlists = p.publish(o)
-	r.ResultDigest = p.resultDigest(inputDigest, s, o)
+	r.ResultDigest = finish()
 	return r, nil
 }

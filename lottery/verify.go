@@ -38,10 +38,11 @@ func Verify(r *Record) error {
 		return &MismatchError{Reason: MismatchSeed, Index: -1, Want: seed.String(), Got: r.Seed.String()}
 	}
 	o := p.run(seed)
+	finish := p.hashResult(inputDigest, seed, o)
 	if err := p.compare(o, r); err != nil {
 		return err
 	}
-	if d := p.resultDigest(inputDigest, seed, o); d != r.ResultDigest {
+	if d := finish(); d != r.ResultDigest {
 		return &MismatchError{Reason: MismatchResultDigest, Index: -1, Want: d.String(), Got: r.ResultDigest.String()}
 	}
 	if len(r.Events) == 0 {
