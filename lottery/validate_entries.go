@@ -24,7 +24,7 @@ func (p *prepared) prepareEntries(ps *problems) {
 	}
 	a, buf := make([]rec, n), make([]rec, n)
 	workers := workerCount(n)
-	// Per chunk: preferences and ID bytes, then where the chunk's start.
+	// Per chunk: how many preferences and ID bytes, then where they start.
 	prefsAt, idsAt := make([]uint32, workers+1), make([]uint32, workers+1)
 	parallel(n, workers, func(w, lo, hi int) {
 		var prefs, ids uint32
