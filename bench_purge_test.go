@@ -5,7 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"strconv"
 	"testing"
 	"time"
 
@@ -84,7 +87,7 @@ func seedApplications(b *testing.B, r *rig, n int) {
 // signed certificate. One op is one purge; the setup (seeding, the draw
 // over a million, the report) is not timed.
 func BenchmarkPurgeMillionSQLite(b *testing.B) {
-	const n = 1_000_000
+	n := purgeN()
 	for b.Loop() {
 		b.StopTimer()
 		ctx := context.Background()
@@ -121,16 +124,31 @@ func BenchmarkPurgeMillionSQLite(b *testing.B) {
 		must(err)
 
 		b.StartTimer()
+		if path := os.Getenv("KUJI_BENCH_PURGE_PROFILE"); path != "" {
+			f, err := os.Create(path)
+			must(err)
+			must(pprof.StartCPUProfile(f))
+			defer pprof.StopCPUProfile()
+		}
 		t0 := time.Now()
 		purged, err := o.Purge(ctx, refevent.Boss)
 		elapsed := time.Since(t0)
+		pprof.StopCPUProfile()
 		b.StopTimer()
 		must(err)
-		if got := purged.Certificate.Records(); got != n {
+		if got := purged.Certificate.Records(); got != int64(n) {
 			b.Fatalf("certificate states %d records, want %d", got, n)
 		}
 		b.ReportMetric(elapsed.Seconds(), "s/purge")
 		store.Close()
 		b.StartTimer()
 	}
+}
+
+// purgeN is the purge benchmark's size: a million, or KUJI_BENCH_PURGE_N.
+func purgeN() int {
+	if v, err := strconv.Atoi(os.Getenv("KUJI_BENCH_PURGE_N")); err == nil && v > 0 {
+		return v
+	}
+	return 1_000_000
 }

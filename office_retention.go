@@ -137,23 +137,25 @@ func (o *Office) aggregate(t *txn) (*retention.Aggregates, error) {
 // counts returns how many records each data class holds.
 func (o *Office) counts(ctx context.Context, tx adapters.ReadTx) (map[string]int64, error) {
 	out := map[string]int64{}
-	classes := o.classNames(o.cfg.appClasses())
-	err := tx.ListApplications(ctx, o.id, adapters.ApplicationFilter{Classes: classes}, func(a adapters.Application) error {
-		for c := range a.Sealed {
-			out[c]++
+	for _, c := range o.cfg.appClasses() {
+		err := tx.ListSealed(ctx, o.id, string(c), func(string) error {
+			out[string(c)]++
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	if card := o.cfg.cardClass(); card != "" {
-		err = tx.ListContactCards(ctx, o.id, "", func(adapters.ContactCard) error {
+		err := tx.ListContactCards(ctx, o.id, "", func(adapters.ContactCard) error {
 			out[string(card)]++
 			return nil
 		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	return out, err
+	return out, nil
 }
 
 // Plan is the retention plan now: per data class its deadline, whether it
@@ -360,6 +362,9 @@ func (o *Office) certify(ctx context.Context, er *retention.Erasure) (*Purged, e
 	return &Purged{Certificate: cert, Signed: signed, Bundle: retention.NewBundle(cert, signed, proof)}, nil
 }
 
+// errStop stops a listing early.
+var errStop = errors.New("stop")
+
 // eraser is the Office's retention.Eraser: one event's store and key
 // store, seen one data class at a time. Each method is idempotent.
 type eraser struct{ o *Office }
@@ -383,10 +388,8 @@ func (e *eraser) Inspect(ctx context.Context, class string) (retention.Inspectio
 			})
 		}
 		in.IDKind = retention.IDReceipt
-		return tx.ListApplications(ctx, o.id, adapters.ApplicationFilter{Classes: []string{class}}, func(a adapters.Application) error {
-			if _, ok := a.Sealed[class]; ok {
-				in.IDs = append(in.IDs, a.Receipt)
-			}
+		return tx.ListSealed(ctx, o.id, class, func(receipt string) error {
+			in.IDs = append(in.IDs, receipt)
 			return nil
 		})
 	})
@@ -410,22 +413,27 @@ func (e *eraser) Delete(ctx context.Context, class string) (int64, error) {
 			n, err = tx.PurgeClass(ctx, o.id, class)
 			return err
 		}
-		counts, err := o.counts(ctx, tx)
-		if err != nil {
-			return err
-		}
+		// The last application class to go takes the applications with
+		// it; whether other classes still hold data is read only when
+		// there are other classes.
 		last = true
 		for _, c := range o.cfg.appClasses() {
-			if string(c) != class && counts[string(c)] > 0 {
+			if string(c) == class || !last {
+				continue
+			}
+			err := tx.ListSealed(ctx, o.id, string(c), func(string) error {
 				last = false
+				return errStop
+			})
+			if err != nil && !errors.Is(err, errStop) {
+				return err
 			}
 		}
 		if !last {
 			n, err = tx.PurgeClass(ctx, o.id, class)
 			return err
 		}
-		n = counts[class]
-		_, err = tx.PurgeApplications(ctx, o.id)
+		n, err = tx.PurgeApplications(ctx, o.id)
 		return err
 	})
 	if err != nil {

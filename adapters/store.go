@@ -151,6 +151,11 @@ type ApplicationReader interface {
 	// sealed blobs of the filter's classes. An error from fn stops the
 	// listing and is returned.
 	ListApplications(ctx context.Context, event string, f ApplicationFilter, fn func(Application) error) error
+	// ListSealed calls fn with the receipt number of every application of
+	// the event that holds a sealed blob of the data class, in receipt
+	// order, without reading the blobs: what a retention plan counts and
+	// an erasure certificate lists.
+	ListSealed(ctx context.Context, event, class string, fn func(receipt string) error) error
 }
 
 // ApplicationWriter writes applications.

@@ -120,6 +120,25 @@ func (t *tx) ListApplications(ctx context.Context, event string, f adapters.Appl
 	return nil
 }
 
+func (t *tx) ListSealed(ctx context.Context, event, class string, fn func(string) error) error {
+	if err := t.check(ctx, false); err != nil {
+		return err
+	}
+	var receipts []string
+	for _, a := range t.s.apps {
+		if _, ok := a.Sealed[class]; ok && a.Event == event {
+			receipts = append(receipts, a.Receipt)
+		}
+	}
+	slices.Sort(receipts)
+	for _, r := range receipts {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) error {
 	if err := t.check(ctx, true); err != nil {
 		return err

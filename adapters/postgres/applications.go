@@ -146,6 +146,25 @@ func (t *tx) ListApplications(ctx context.Context, event string, f adapters.Appl
 		fn)
 }
 
+func (t *tx) ListSealed(ctx context.Context, event, class string, fn func(string) error) error {
+	if err := t.check(ctx, false); err != nil {
+		return err
+	}
+	const base = `SELECT a.receipt FROM {s}.applications a JOIN {s}.sealed_blobs b
+		ON b.event = a.event AND b.application = a.id WHERE a.event = $1 AND b.class = $2`
+	first := t.q(base + " ORDER BY a.receipt LIMIT $3")
+	next := t.q(base + " AND a.receipt > $4 ORDER BY a.receipt LIMIT $3")
+	const page = 10_000
+	return forPages(ctx, t, "list sealed", page,
+		func(last *string) (string, []any) {
+			if last == nil {
+				return first, []any{event, class, page}
+			}
+			return next, []any{event, class, page, *last}
+		},
+		pgx.RowTo[string], fn)
+}
+
 // insertApplication writes the row, its sealed blobs, identity keys and
 // search keys in one statement. Conflicts do not raise errors (which would
 // abort the whole transaction) but are reported in the counts, so that a

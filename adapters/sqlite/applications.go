@@ -39,8 +39,22 @@ const (
 	qInsertSearch   = `INSERT INTO search_keys (app, pos, event, kind, mac) VALUES (?, ?, ?, ?, ?)`
 	qSetStatus      = `UPDATE applications SET status = ? WHERE event = ? AND id = ? AND status = ?`
 	// Deleting the row deletes everything keyed to it (ON DELETE CASCADE).
-	qDeleteApp        = `DELETE FROM applications WHERE event = ? AND id = ?`
-	qDeleteApps       = `DELETE FROM applications WHERE event = ?`
+	qDeleteApp      = `DELETE FROM applications WHERE event = ? AND id = ?`
+	qDeleteApps     = `DELETE FROM applications WHERE event = ?`
+	qSealedReceipts = `SELECT a.receipt FROM applications a JOIN sealed s ON s.app = a.seq WHERE a.event = ? AND s.class = ? ORDER BY a.receipt`
+	// Purging an event's applications drops the secondary indexes of the
+	// application tables, deletes the children in bulk and then the
+	// applications, and rebuilds the indexes over what is left: deleting a
+	// million rows one index entry at a time, at random places in indexes
+	// over random MACs and IDs, is several times slower than rebuilding.
+	qEventApps        = `SELECT seq FROM applications WHERE event = ?`
+	qPurgeIndexes     = `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('applications', 'identity_keys', 'search_keys') ORDER BY name`
+	qPurgeSealed      = `DELETE FROM sealed WHERE app IN (` + qEventApps + `)`
+	qPurgeIdentity    = `DELETE FROM identity_keys WHERE app IN (` + qEventApps + `)`
+	qPurgeSearch      = `DELETE FROM search_keys WHERE app IN (` + qEventApps + `)`
+	qPurgeConsents    = `DELETE FROM consents WHERE app IN (` + qEventApps + `)`
+	qPurgeMessages    = `DELETE FROM messages WHERE app IN (` + qEventApps + `)`
+	qPurgeCheckins    = `DELETE FROM checkins WHERE app IN (` + qEventApps + `)`
 	qConsent          = `SELECT c.id, c.data FROM consents c JOIN applications a ON a.seq = c.app WHERE a.event = ? AND a.id = ?`
 	qPutConsent       = `INSERT INTO consents (app, id, data) VALUES (?, ?, ?) ON CONFLICT (app) DO UPDATE SET id = excluded.id, data = excluded.data`
 	qPurgeClassSealed = `DELETE FROM sealed WHERE class = ? AND app IN (SELECT seq FROM applications WHERE event = ?)`
@@ -369,9 +383,69 @@ func (t *tx) PurgeClass(ctx context.Context, event, class string) (int64, error)
 }
 
 func (t *tx) PurgeApplications(ctx context.Context, event string) (int64, error) {
+	outer := ctx
 	ctx, err := t.begin(ctx, true)
 	if err != nil {
 		return 0, err
 	}
-	return t.affected(ctx, "purge applications", qDeleteApps, event)
+	var n int64
+	err = t.atomically(ctx, func() error {
+		type index struct{ name, sql string }
+		var indexes []index
+		err := t.rows(outer, ctx, "purge applications", qPurgeIndexes, nil, func(r *sql.Rows) error {
+			var x index
+			if err := r.Scan(&x.name, &x.sql); err != nil {
+				return err
+			}
+			indexes = append(indexes, x)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// Index DDL is not one of the prepared statements: it runs on the
+		// transaction directly.
+		ddl := func(q string) error {
+			_, err := t.sql().ExecContext(ctx, q)
+			return t.fail(err, "purge applications")
+		}
+		for _, x := range indexes {
+			if err := ddl(`DROP INDEX "` + x.name + `"`); err != nil {
+				return err
+			}
+		}
+		for _, q := range []string{qPurgeSealed, qPurgeIdentity, qPurgeSearch, qPurgeConsents, qPurgeMessages, qPurgeCheckins} {
+			if _, err := t.exec(ctx, "purge applications", q, event); err != nil {
+				return err
+			}
+		}
+		if n, err = t.affected(ctx, "purge applications", qDeleteApps, event); err != nil {
+			return err
+		}
+		for _, x := range indexes {
+			if err := ddl(x.sql); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (t *tx) ListSealed(ctx context.Context, event, class string, fn func(string) error) error {
+	outer := ctx
+	ctx, err := t.begin(ctx, false)
+	if err != nil {
+		return err
+	}
+	var receipts []string
+	err = t.rows(outer, ctx, "list sealed", qSealedReceipts, []any{event, class}, func(r *sql.Rows) error {
+		var receipt string
+		if err := r.Scan(&receipt); err != nil {
+			return err
+		}
+		receipts = append(receipts, receipt)
+		return nil
+	})
+	return each(outer, receipts, err, fn)
 }

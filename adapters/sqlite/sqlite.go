@@ -170,9 +170,11 @@ func openDB(dsn string) (*sql.DB, error) {
 // run beside the writer; a busy timeout so that Stores sharing the file
 // wait for each other; foreign keys for the cascades; secure_delete so
 // deleted rows are overwritten, not left in free pages; temporary tables in
-// memory so VACUUM leaves no copy in a temporary file; and, for the writer,
-// immediate transactions so a write transaction takes the lock when it
-// begins rather than failing half-way.
+// files, in memory only while VACUUM runs (see Store.inMemoryTemp); and,
+// for the writer, immediate transactions so a write transaction takes the
+// lock when it begins rather than failing half-way, and a page cache of
+// 64 MiB so that a large transaction (a purge, a draw's statuses) does not
+// spill dirty pages to the log half-way.
 func dsn(path string, o Options, writer bool) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.BusyTimeout.Milliseconds()))
@@ -186,6 +188,7 @@ func dsn(path string, o Options, writer bool) string {
 	q.Add("_pragma", "synchronous("+syncMode+")")
 	if writer {
 		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

@@ -76,6 +76,21 @@ func testApplicationRoundTrip(t *testing.T, h Harness) {
 		return nil
 	})
 
+	sealed := func(class string) []string {
+		var out []string
+		view(t, s, func(tx adapters.ReadTx) error {
+			return tx.ListSealed(bg(), "ev-1", class, func(r string) error {
+				out = append(out, r)
+				return nil
+			})
+		})
+		return out
+	}
+	require.Equal(t, []string{want.Receipt}, sealed("contact"), "ListSealed names the holders of a class")
+	require.Len(t, sealed("application"), 6)
+	require.Equal(t, want.Receipt, sealed("application")[0], "in receipt order")
+	require.Empty(t, sealed("no-such-class"))
+
 	ids := listIDs(t, s, "ev-1", adapters.ApplicationFilter{})
 	require.Len(t, ids, 6)
 	require.Equal(t, want.ID, ids[0], "listing is in receipt order")

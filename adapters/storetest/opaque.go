@@ -196,7 +196,10 @@ func testPurge(t *testing.T, h Harness) {
 		a, err := tx.Application(bg(), "ev-1", apps[0].ID)
 		require.NoError(t, err, "the row stays until the applications are purged")
 		require.Empty(t, a.Sealed)
-		return nil
+		return tx.ListSealed(bg(), "ev-1", "application", func(r string) error {
+			t.Errorf("application %s still holds a blob of the purged class", r)
+			return nil
+		})
 	})
 
 	update(t, s, func(tx adapters.Tx) error {

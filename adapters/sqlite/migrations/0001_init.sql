@@ -21,7 +21,7 @@ CREATE TABLE events (
 
 CREATE TABLE applications (
 	seq      INTEGER PRIMARY KEY,
-	id       TEXT    NOT NULL UNIQUE,
+	id       TEXT    NOT NULL,
 	event    TEXT    NOT NULL REFERENCES events (id),
 	receipt  TEXT    NOT NULL,
 	channel  TEXT    NOT NULL,
@@ -31,10 +31,14 @@ CREATE TABLE applications (
 	weight   INTEGER NOT NULL,
 	tier     INTEGER NOT NULL,
 	status   TEXT    NOT NULL,
-	created  INTEGER NOT NULL,
-	UNIQUE (event, receipt)
+	created  INTEGER NOT NULL
 ) STRICT;
 
+-- The indexes of the application tables are named indexes rather than
+-- UNIQUE constraints, so that a purge can drop them, delete an event's rows
+-- and rebuild them over what is left (see PurgeApplications).
+CREATE UNIQUE INDEX applications_id ON applications (id);
+CREATE UNIQUE INDEX applications_receipt ON applications (event, receipt);
 CREATE INDEX applications_status ON applications (event, status, receipt);
 
 -- One sealed blob per application and data class.
@@ -51,9 +55,10 @@ CREATE TABLE identity_keys (
 	pos   INTEGER NOT NULL,
 	event TEXT    NOT NULL,
 	mac   BLOB    NOT NULL,
-	PRIMARY KEY (app, pos),
-	UNIQUE (event, mac)
+	PRIMARY KEY (app, pos)
 ) STRICT, WITHOUT ROWID;
+
+CREATE UNIQUE INDEX identity_keys_mac ON identity_keys (event, mac);
 
 -- Reception-desk search keys: not unique.
 CREATE TABLE search_keys (
