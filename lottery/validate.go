@@ -217,7 +217,7 @@ func (p *prepared) prepareSlots(ps *problems) {
 		case s.Capacity > MaxCapacity:
 			ps.add(secSlot, i, &InputError{Slot: s.ID, Field: "capacity", Reason: ReasonCapacityTooLarge, Value: itoa(s.Capacity), Want: itoa(MaxCapacity)})
 		}
-		total := 0
+		var total int64 // the sum of capped seats; int64 so it cannot wrap on 32-bit platforms
 		for _, cat := range sortedKeys(s.Reserved) {
 			seats := s.Reserved[cat]
 			if cat == "" {
@@ -229,13 +229,13 @@ func (p *prepared) prepareSlots(ps *problems) {
 				ps.add(secSlot, i, &InputError{Slot: s.ID, Category: cat, Field: "reserved", Reason: ReasonNegativeReserved, Value: itoa(seats)})
 				continue
 			}
-			total += min(seats, MaxCapacity+1)
+			total += min(int64(seats), MaxCapacity+1)
 			if seats > 0 {
 				catSet[cat] = true
 			}
 		}
-		if total > s.Capacity && s.Capacity >= 0 {
-			ps.add(secSlot, i, &InputError{Slot: s.ID, Field: "reserved", Reason: ReasonReservedOverCapacity, Value: itoa(total), Want: itoa(s.Capacity)})
+		if total > int64(s.Capacity) && s.Capacity >= 0 {
+			ps.add(secSlot, i, &InputError{Slot: s.ID, Field: "reserved", Reason: ReasonReservedOverCapacity, Value: strconv.FormatInt(total, 10), Want: itoa(s.Capacity)})
 		}
 	}
 	p.pools = sortedKeys(catSet)
