@@ -38,8 +38,7 @@ const (
 	qInsertIdentity = `INSERT INTO identity_keys (app, pos, event, mac) VALUES (?, ?, ?, ?)`
 	qInsertSearch   = `INSERT INTO search_keys (app, pos, event, kind, mac) VALUES (?, ?, ?, ?, ?)`
 	qSetStatus      = `UPDATE applications SET status = ? WHERE event = ? AND id = ? AND status = ?`
-	// Deleting the row deletes everything keyed to it (ON DELETE CASCADE).
-	qDeleteApp      = `DELETE FROM applications WHERE event = ? AND id = ?`
+	qDeleteApp      = `DELETE FROM applications WHERE seq = ?`
 	qDeleteApps     = `DELETE FROM applications WHERE event = ?`
 	qSealedReceipts = `SELECT a.receipt FROM applications a JOIN sealed s ON s.app = a.seq WHERE a.event = ? AND s.class = ? ORDER BY a.receipt`
 	// Purging an event's applications drops the secondary indexes of the
@@ -47,6 +46,13 @@ const (
 	// applications, and rebuilds the indexes over what is left: deleting a
 	// million rows one index entry at a time, at random places in indexes
 	// over random MACs and IDs, is several times slower than rebuilding.
+	// Deleting one application deletes its children first, by its seq.
+	qDeleteSealed     = `DELETE FROM sealed WHERE app = ?`
+	qDeleteIdentity   = `DELETE FROM identity_keys WHERE app = ?`
+	qDeleteSearch     = `DELETE FROM search_keys WHERE app = ?`
+	qDeleteConsent    = `DELETE FROM consents WHERE app = ?`
+	qDeleteMessages   = `DELETE FROM messages WHERE app = ?`
+	qDeleteCheckins   = `DELETE FROM checkins WHERE app = ?`
 	qEventApps        = `SELECT seq FROM applications WHERE event = ?`
 	qPurgeIndexes     = `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('applications', 'identity_keys', 'search_keys') ORDER BY name`
 	qPurgeSealed      = `DELETE FROM sealed WHERE app IN (` + qEventApps + `)`
@@ -327,11 +333,18 @@ func (t *tx) DeleteApplication(ctx context.Context, event, id string) error {
 	if err != nil {
 		return err
 	}
-	n, err := t.affected(ctx, "delete application", qDeleteApp, event, id)
-	if err == nil && n == 0 {
-		err = fmt.Errorf("kuji/sqlite: application: %w", adapters.ErrNotFound)
+	var seq int64
+	if err := t.row(ctx, "application", qAppSeq, []any{event, id}, &seq); err != nil {
+		return err
 	}
-	return err
+	return t.atomically(ctx, func() error {
+		for _, q := range []string{qDeleteSealed, qDeleteIdentity, qDeleteSearch, qDeleteConsent, qDeleteMessages, qDeleteCheckins, qDeleteApp} {
+			if _, err := t.exec(ctx, "delete application", q, seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func (t *tx) Consent(ctx context.Context, event, application string) (adapters.Consent, error) {

@@ -36,18 +36,23 @@
 //
 // The database runs in write-ahead-log mode (journal_mode=WAL), so that
 // View transactions read a consistent snapshot on their own connections
-// while the writer writes. Every connection is opened with busy_timeout ([Options.BusyTimeout]), so that Stores
-// sharing the file wait for each other's write lock instead of failing;
-// foreign_keys=ON, which deletes everything keyed to an application with
-// it; secure_delete=ON, so that deleted rows are overwritten with zeros
-// rather than left in free pages; temp_store=FILE, so that a large
-// transaction's statement sub-journal spills to a temporary file instead of
-// growing in memory (where every savepoint release walks it), switched to
-// MEMORY while VACUUM runs so that compaction leaves no copy of the data in
-// a temporary file; and synchronous=FULL, which
-// syncs the log on every commit ([Options.Synchronous] may relax it to
-// NORMAL). Write transactions begin IMMEDIATE, taking the write lock when
-// they start rather than failing half-way.
+// while the writer writes. Every connection is opened with busy_timeout
+// ([Options.BusyTimeout]), so that Stores sharing the file wait for each
+// other's write lock instead of failing; foreign_keys=ON, so that rows name
+// existing events; secure_delete=ON, so that deleted rows are overwritten
+// with zeros rather than left in free pages; temp_store=FILE, so that a
+// large transaction's statement sub-journal spills to a temporary file
+// instead of growing in memory (where every savepoint release walks it),
+// switched to MEMORY while VACUUM runs so that compaction leaves no copy of
+// the data in a temporary file; and synchronous=FULL, which syncs the log on
+// every commit ([Options.Synchronous] may relax it to NORMAL). The writer
+// keeps a 64 MiB page cache. Write transactions begin IMMEDIATE, taking the
+// write lock when they start rather than failing half-way.
+//
+// An application's child rows (sealed blobs, keys, consent, messages,
+// check-ins) carry no foreign key to it: the store deletes them itself,
+// explicitly for one application and in bulk for a purge, which spares a
+// purge six foreign-key probes per deleted application.
 //
 // # Schema
 //

@@ -14,7 +14,8 @@ var allQueries = []string{
 	qSealedOf, qSealedPage, qIdentityOf, qIdentityPage, qSearchOf, qSearchPage,
 	qFind, qHasIdentity, qInsertApp, qInsertSealed, qInsertIdentity, qInsertSearch,
 	qSetStatus, qDeleteApp, qDeleteApps, qConsent, qPutConsent, qPurgeClassSealed, qPurgeClassCards,
-	qSealedReceipts, qPurgeIndexes, qPurgeSealed, qPurgeIdentity, qPurgeSearch, qPurgeConsents, qPurgeMessages, qPurgeCheckins,
+	qSealedReceipts, qPurgeIndexes, qPurgeSealed,
+	qDeleteSealed, qDeleteIdentity, qDeleteSearch, qDeleteConsent, qDeleteMessages, qDeleteCheckins, qPurgeIdentity, qPurgeSearch, qPurgeConsents, qPurgeMessages, qPurgeCheckins,
 
 	qMessage, qMessages, qMessagesKeys, qEnqueue, qClaim, qMessageClaim, qComplete,
 	qCheckIns, qInsertCheckIn, qCards, qInsertCard,

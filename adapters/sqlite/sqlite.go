@@ -168,7 +168,7 @@ func openDB(dsn string) (*sql.DB, error) {
 
 // dsn returns the URI that opens path with kuji's pragmas: WAL so readers
 // run beside the writer; a busy timeout so that Stores sharing the file
-// wait for each other; foreign keys for the cascades; secure_delete so
+// wait for each other; foreign keys, so that rows name existing events; secure_delete so
 // deleted rows are overwritten, not left in free pages; temporary tables in
 // files, in memory only while VACUUM runs (see Store.inMemoryTemp); and,
 // for the writer, immediate transactions so a write transaction takes the
