@@ -11,12 +11,12 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kuji-go/kuji/adapters"
 	"github.com/kuji-go/kuji/adapters/memory"
 	"github.com/kuji-go/kuji/adapters/postgres"
 	"github.com/kuji-go/kuji/audit"
+	"github.com/kuji-go/kuji/internal/rawbench"
 	"github.com/kuji-go/kuji/internal/seal"
 )
 
@@ -186,33 +186,19 @@ func BenchmarkInsertApplications(b *testing.B) {
 // compared with.
 func BenchmarkRawInserts(b *testing.B) {
 	_, _, schema := benchStore(b)
-	pool := newPool(b, benchDSN(b))
+	raw, err := rawbench.Postgres(bg(), benchDSN(b), schema)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
 	rows := newSealedRows(b)
-	tbl := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
-	insApp := "INSERT INTO " + tbl("applications") + " (id, event, receipt, channel, category, size, prefs, weight, tier, status, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-	insBlob := "INSERT INTO " + tbl("sealed_blobs") + " (event, application, class, blob) VALUES ($1, $2, $3, $4)"
-	insID := "INSERT INTO " + tbl("identity_keys") + " (event, mac, application, ord) VALUES ($1, $2, $3, $4)"
-	insKey := "INSERT INTO " + tbl("search_keys") + " (event, application, ord, kind, mac) VALUES ($1, $2, $3, $4, $5)"
-	insConsent := "INSERT INTO " + tbl("consents") + " (event, application, id, data) VALUES ($1, $2, $3, $4)"
 	b.ReportAllocs()
 	runWriters(b, "applications/s", func(int64) error {
 		a, c, err := rows.next()
 		if err != nil {
 			return err
 		}
-		return pgx.BeginTxFunc(bg(), pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
-			var batch pgx.Batch
-			batch.Queue(insApp, a.ID, a.Event, a.Receipt, a.Channel, a.Category, a.Size, a.Prefs, a.Weight, a.Tier, a.Status, a.Created)
-			batch.Queue(insBlob, a.Event, a.ID, "application", a.Sealed["application"])
-			for i, m := range a.Identity {
-				batch.Queue(insID, a.Event, m, a.ID, i)
-			}
-			for i, k := range a.Search {
-				batch.Queue(insKey, a.Event, a.ID, i, k.Kind, k.MAC)
-			}
-			batch.Queue(insConsent, c.Event, c.Application, c.ID, c.Data)
-			return tx.SendBatch(bg(), &batch).Close()
-		})
+		return raw.Insert(bg(), a, c)
 	})
 }
 

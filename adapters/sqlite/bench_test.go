@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/kuji-go/kuji/adapters/memory"
 	"github.com/kuji-go/kuji/adapters/sqlite"
 	"github.com/kuji-go/kuji/audit"
+	"github.com/kuji-go/kuji/internal/rawbench"
 	"github.com/kuji-go/kuji/internal/seal"
 )
 
@@ -93,8 +93,8 @@ func insertApp(ctx context.Context, s *sqlite.Store, x benchApp) error {
 // BenchmarkInsert10k inserts 10,000 sealed applications, one per
 // transaction, with durable commits (synchronous=FULL, WAL): through the
 // Store sequentially and from 16 goroutines, and as raw INSERTs of the same
-// rows through database/sql, each statement in autocommit or one
-// transaction per application. One op is all 10,000; apps/s is the
+// rows through database/sql (internal/rawbench), one transaction per
+// application. One op is all 10,000; apps/s is the
 // throughput.
 func BenchmarkInsert10k(b *testing.B) {
 	data := benchData()
@@ -146,91 +146,30 @@ func BenchmarkInsert10k(b *testing.B) {
 			b.StartTimer()
 		}
 	})
-	for _, perApp := range []bool{false, true} {
-		name := "raw/autocommit"
-		if perApp {
-			name = "raw/tx-per-app"
-		}
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				db := rawDB(b)
-				b.StartTimer()
-				start := time.Now()
-				for _, x := range data {
-					if err := rawInsert(ctx, db, x, perApp); err != nil {
-						b.Fatal(err)
-					}
-				}
-				report(b, start, len(data))
-				b.StopTimer()
-				db.Close()
-				b.StartTimer()
+	b.Run("raw/tx-per-app", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			s, path := newBenchStore(b, nil)
+			if err := s.Close(); err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
-}
-
-// rawDB is the schema the Store creates, opened with plain database/sql
-// and the same durability pragmas.
-func rawDB(b testing.TB) *sql.DB {
-	s, path := newBenchStore(b, nil)
-	if err := s.Close(); err != nil {
-		b.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=secure_delete(ON)")
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
-	return db
-}
-
-type execer interface {
-	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
-}
-
-func rawInsert(ctx context.Context, db *sql.DB, x benchApp, perApp bool) error {
-	var ex execer = db
-	var tx *sql.Tx
-	if perApp {
-		var err error
-		if tx, err = db.BeginTx(ctx, nil); err != nil {
-			return err
+			raw, err := rawbench.SQLite(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			start := time.Now()
+			for _, x := range data {
+				if err := raw.Insert(ctx, x.a, x.consent); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b, start, len(data))
+			b.StopTimer()
+			raw.Close()
+			b.StartTimer()
 		}
-		defer tx.Rollback()
-		ex = tx
-	}
-	a := x.a
-	prefs, _ := json.Marshal(a.Prefs)
-	r, err := ex.ExecContext(ctx, `INSERT INTO applications (id, event, receipt, channel, category, size, prefs, weight, tier, status, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.Event, a.Receipt, a.Channel, a.Category, a.Size, string(prefs), a.Weight, a.Tier, a.Status, a.Created.UnixMicro())
-	if err != nil {
-		return err
-	}
-	seq, _ := r.LastInsertId()
-	for class, blob := range a.Sealed {
-		if _, err := ex.ExecContext(ctx, `INSERT INTO sealed (app, class, blob) VALUES (?, ?, ?)`, seq, class, blob); err != nil {
-			return err
-		}
-	}
-	for i, mac := range a.Identity {
-		if _, err := ex.ExecContext(ctx, `INSERT INTO identity_keys (app, pos, event, mac) VALUES (?, ?, ?, ?)`, seq, i, a.Event, mac); err != nil {
-			return err
-		}
-	}
-	for i, k := range a.Search {
-		if _, err := ex.ExecContext(ctx, `INSERT INTO search_keys (app, pos, event, kind, mac) VALUES (?, ?, ?, ?, ?)`, seq, i, a.Event, k.Kind, k.MAC); err != nil {
-			return err
-		}
-	}
-	if _, err := ex.ExecContext(ctx, `INSERT INTO consents (app, id, data) VALUES (?, ?, ?)`, seq, x.consent.ID, x.consent.Data); err != nil {
-		return err
-	}
-	if tx != nil {
-		return tx.Commit()
-	}
-	return nil
+	})
 }
 
 // BenchmarkAuditAppend appends audit entries, one per Update, through
