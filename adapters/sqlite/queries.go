@@ -15,6 +15,7 @@ var allQueries = []string{
 	qFind, qHasIdentity, qInsertApp, qInsertSealed, qInsertIdentity, qInsertSearch,
 	qSetStatus, qDeleteApp, qDeleteApps, qConsent, qPutConsent, qPurgeClassSealed, qPurgeClassCards,
 	qSealedReceipts, qPurgeIndexes, qPurgeSealed,
+	qEventSeqs, qOtherSeqs, qRangeSealed, qRangeIdentity, qRangeSearch, qRangeConsents, qRangeMessages, qRangeCheckins,
 	qDeleteSealed, qDeleteIdentity, qDeleteSearch, qDeleteConsent, qDeleteMessages, qDeleteCheckins, qPurgeIdentity, qPurgeSearch, qPurgeConsents, qPurgeMessages, qPurgeCheckins,
 
 	qMessage, qMessages, qMessagesKeys, qEnqueue, qClaim, qMessageClaim, qComplete,

@@ -175,6 +175,13 @@ func openDB(dsn string) (*sql.DB, error) {
 // lock when it begins rather than failing half-way, and a page cache of
 // 64 MiB so that a large transaction (a purge, a draw's statuses) does not
 // spill dirty pages to the log half-way.
+// The writer's page cache, in KiB: its usual size, and its size during a
+// purge's bulk delete.
+const (
+	writerCacheKiB = 64 << 10
+	purgeCacheKiB  = 256 << 10
+)
+
 func dsn(path string, o Options, writer bool) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.BusyTimeout.Milliseconds()))
@@ -188,7 +195,7 @@ func dsn(path string, o Options, writer bool) string {
 	q.Add("_pragma", "synchronous("+syncMode+")")
 	if writer {
 		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "cache_size(-65536)")
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", writerCacheKiB))
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

@@ -155,9 +155,14 @@ func testPurge(t *testing.T, h Harness) {
 	createEvent(t, s, "ev-2")
 	_, apps, cards := sealedCanaries(t, s, "ev-1", 30)
 	_, others, _ := sealedCanaries(t, s, "ev-2", 3)
+	// One more application of ev-1 after ev-2's: the two events' rows
+	// interleave, and a purge of one must walk around the other's.
+	late := app("ev-1", 999)
+	insert(t, s, late)
+	apps = append(apps, late)
 
 	var appBlobs, cardBlobs [][]byte
-	for _, a := range apps {
+	for _, a := range apps[:len(apps)-1] { // the late one's blob is a short placeholder
 		appBlobs = append(appBlobs, a.Sealed["application"][13:45])
 	}
 	for _, c := range cards {
