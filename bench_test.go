@@ -112,8 +112,8 @@ func report(b *testing.B, apply, raw time.Duration) {
 // concurrency. One op is the whole 10,000.
 func BenchmarkApply10kSQLite(b *testing.B) {
 	ev := refevent.LiveSite(0, 150)
-	for _, clients := range []int{1, 16} {
-		b.Run(map[int]string{1: "sequential", 16: "16-clients"}[clients], func(b *testing.B) {
+	for _, clients := range []int{1, 16, 64} {
+		b.Run(map[int]string{1: "sequential", 16: "16-clients", 64: "64-clients"}[clients], func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				dir := b.TempDir()

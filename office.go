@@ -130,7 +130,20 @@ func Create(ctx context.Context, ev Event, responsible audit.Designation, opts O
 	if err != nil {
 		return nil, err
 	}
-	o.cfg, o.id, o.notice = ev, ev.ID(), notice
+	data, err := json.Marshal(record{Config: ev, NoticeVersion: notice.Version})
+	if err != nil {
+		return nil, err
+	}
+	// The Office works on its own copy of the configuration, which nobody
+	// else can change, with its schema frozen.
+	var own record
+	if err := json.Unmarshal(data, &own); err != nil {
+		return nil, err
+	}
+	if err := own.Config.Schema.Freeze(); err != nil {
+		return nil, &Error{Op: "Create", Reason: ReasonConfig, Err: err}
+	}
+	o.cfg, o.id, o.notice = own.Config, ev.ID(), notice
 	now := o.now()
 	if responsible.Event == "" {
 		responsible.Event = o.id
@@ -145,10 +158,6 @@ func Create(ctx context.Context, ev Event, responsible audit.Designation, opts O
 	entry, err := audit.Designate(nil, responsible, "system", audit.RoleSystem, now)
 	if err != nil {
 		return nil, &Error{Op: "Create", Reason: ReasonConfig, Err: err}
-	}
-	data, err := json.Marshal(record{Config: ev, NoticeVersion: notice.Version})
-	if err != nil {
-		return nil, err
 	}
 	doc, err := o.sealDesignation(ctx, responsible)
 	if err != nil {
@@ -190,6 +199,9 @@ func Open(ctx context.Context, eventID string, opts Options) (*Office, error) {
 	}
 	notice, err := rec.Config.prepare()
 	if err != nil {
+		return nil, err
+	}
+	if err := rec.Config.Schema.Freeze(); err != nil {
 		return nil, err
 	}
 	if notice.Version != rec.NoticeVersion {

@@ -138,14 +138,6 @@ func (o *Office) insert(ctx context.Context, tx adapters.Tx, p *prepared) (*Rece
 		return nil, err
 	}
 	p.row.Size, p.row.Prefs, p.row.Weight, p.row.Tier = entry.Size, entry.Prefs, entry.Weight, entry.Tier
-	if err := tx.InsertApplication(ctx, p.row); err != nil {
-		if errors.Is(err, adapters.ErrDuplicate) {
-			// Receipt numbers and IDs are fresh: only an identity key can
-			// clash. Which person clashed is not said.
-			return nil, &Error{Op: "Apply", Reason: ReasonDuplicate}
-		}
-		return nil, err
-	}
 	cid, err := applicant.NewID(o.now(), o.rand)
 	if err != nil {
 		return nil, err
@@ -158,7 +150,13 @@ func (o *Office) insert(ctx context.Context, tx adapters.Tx, p *prepared) (*Rece
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.PutConsent(ctx, adapters.Consent{ID: cid.String(), Event: o.id, Application: p.row.ID, Data: data}); err != nil {
+	p.row.Consent = &adapters.Consent{ID: cid.String(), Event: o.id, Application: p.row.ID, Data: data}
+	if err := tx.InsertApplication(ctx, p.row); err != nil {
+		if errors.Is(err, adapters.ErrDuplicate) {
+			// Receipt numbers and IDs are fresh: only an identity key can
+			// clash. Which person clashed is not said.
+			return nil, &Error{Op: "Apply", Reason: ReasonDuplicate}
+		}
 		return nil, err
 	}
 	return &Receipt{Number: num, ID: p.app.ID, Consent: cr}, nil
@@ -180,12 +178,12 @@ func (o *Office) Apply(ctx context.Context, f applicant.Form, lang language.Tag)
 	}
 	var r *Receipt
 	err = o.store.Update(ctx, func(tx adapters.Tx) error {
-		ev, err := tx.Event(ctx, o.id)
+		st, err := tx.EventState(ctx, o.id)
 		if err != nil {
 			return err
 		}
-		if State(ev.State) != StateOpen {
-			return &Error{Op: "Apply", Reason: ReasonState, State: State(ev.State)}
+		if State(st) != StateOpen {
+			return &Error{Op: "Apply", Reason: ReasonState, State: State(st)}
 		}
 		r, err = o.insert(ctx, tx, p)
 		return err

@@ -72,8 +72,16 @@ type Event struct {
 
 // EventReader reads events.
 type EventReader interface {
-	// Event returns the event, or ErrNotFound.
+	// Event returns the event, or ErrNotFound. Inside a Tx it also holds
+	// the event until the transaction ends: another transaction's
+	// UpdateEvent of it waits until then. An operation that checked the
+	// event's state (open for applications, say) thus commits before a
+	// change of state can, and never lands on the wrong side of it.
 	Event(ctx context.Context, id string) (Event, error)
+	// EventState is Event without the data: just the state, held the same
+	// way inside a Tx. Intake reads it for every application, where the
+	// event's configuration would be dead weight.
+	EventState(ctx context.Context, id string) (string, error)
 }
 
 // EventWriter creates and updates events.
@@ -114,6 +122,11 @@ type Application struct {
 	Identity [][]byte
 	// Search holds reception-desk search keys (not unique).
 	Search []BlindKey
+	// Consent, if set, is the application's consent receipt:
+	// InsertApplication stores it with the application, as PutConsent
+	// would (Consent.Event and Consent.Application must name it). Reads
+	// leave it nil; Consent reads a receipt.
+	Consent *Consent
 }
 
 // BlindKey is a keyed blind index: an HMAC of a normalised value, with the
@@ -161,8 +174,9 @@ type ApplicationReader interface {
 // ApplicationWriter writes applications.
 type ApplicationWriter interface {
 	// InsertApplication stores the row, its sealed blobs, identity and
-	// search keys. ErrDuplicate if the ID, the receipt number or any
-	// identity key is taken.
+	// search keys, and its consent receipt if given. ErrDuplicate if the
+	// ID, the receipt number or any identity key is taken; then nothing of
+	// it is stored.
 	InsertApplication(ctx context.Context, a Application) error
 	// SetStatus changes an application's status from `from` to `to`
 	// (compare-and-set): ErrConflict if the current status is not `from`,

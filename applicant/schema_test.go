@@ -159,3 +159,27 @@ func TestForbiddenCategories(t *testing.T) {
 		require.NotEmpty(t, fi.English)
 	}
 }
+
+// A frozen schema derives once; a copy of it derives afresh, so changing
+// the copy is honoured.
+func TestFreeze(t *testing.T) {
+	t.Parallel()
+	s := LiveSiteSchema()
+	require.NoError(t, s.Freeze())
+	f := Form{Representative: PersonForm{Name: "山田 太郎", Address: "東京都新宿区西新宿2-8-1", PostalCode: "163-8001",
+		Age: "40", Phone: "090-1234-5678", Email: "taro@example.jp"}, Preferences: []string{s.Slots[0]}}
+	_, err := s.Validate(ChannelWeb, f)
+	require.NoError(t, err)
+
+	c := *s // a copy: not frozen
+	c.Eligibility.ResidentOnly = false
+	c.Eligibility.WardPrefixes = nil
+	c.Slots = []string{"2099-01-01/1"}
+	_, err = c.Validate(ChannelWeb, f)
+	require.Error(t, err, "the copy's own slots apply: the frozen original's derivation is not reused")
+
+	bad := CityWalkSchema()
+	bad.Fields = append(bad.Fields, FieldRule{Field: FieldName, Class: ClassApplication, Purposes: []Purpose{PurposeReception}})
+	require.Error(t, bad.Freeze(), "a schema Check refuses cannot be frozen")
+	require.Error(t, bad.Check())
+}

@@ -161,7 +161,9 @@ func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) erro
 		}
 		seen[ik] = true
 	}
+	consent := a.Consent
 	a = cloneApp(a, nil, true)
+	a.Consent = nil
 	setUndo(t, t.s.apps, a.ID)
 	t.s.apps[a.ID] = a
 	setUndo(t, t.s.byReceipt, rk)
@@ -170,6 +172,9 @@ func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) erro
 		ik := key(a.Event, string(mac))
 		setUndo(t, t.s.identity, ik)
 		t.s.identity[ik] = a.ID
+	}
+	if consent != nil {
+		return t.PutConsent(ctx, *consent)
 	}
 	return nil
 }

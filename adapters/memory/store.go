@@ -223,6 +223,17 @@ func (t *tx) Event(ctx context.Context, id string) (adapters.Event, error) {
 	return e, nil
 }
 
+func (t *tx) EventState(ctx context.Context, id string) (string, error) {
+	if err := t.check(ctx, false); err != nil {
+		return "", err
+	}
+	e, ok := t.s.events[id]
+	if !ok {
+		return "", fmt.Errorf("kuji/memory: event: %w", adapters.ErrNotFound)
+	}
+	return e.State, nil
+}
+
 func (t *tx) CreateEvent(ctx context.Context, ev adapters.Event) error {
 	if err := t.check(ctx, true); err != nil {
 		return err

@@ -188,6 +188,9 @@ const insertApplication = `WITH ev AS (
 	), k AS (
 		INSERT INTO {s}.search_keys (event, application, ord, kind, mac)
 		SELECT $2, a.id, k.ord, k.kind, k.mac FROM a, unnest($16::text[], $17::bytea[]) WITH ORDINALITY AS k(kind, mac, ord)
+	), c AS (
+		INSERT INTO {s}.consents (event, application, id, data)
+		SELECT $2, a.id, $18, $19::bytea FROM a WHERE $18::text IS NOT NULL
 	)
 	SELECT (SELECT ok FROM ev), (SELECT count(*) FROM a), (SELECT count(*) FROM i)`
 
@@ -219,11 +222,19 @@ func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) erro
 		kinds[i], searchMACs[i] = k.Kind, nonNil(k.MAC)
 	}
 
+	var consentID *string
+	var consentData []byte
+	if c := a.Consent; c != nil {
+		if c.Event != a.Event || c.Application != a.ID {
+			return fmt.Errorf("kuji/postgres: the consent receipt is for another application")
+		}
+		consentID, consentData = &c.ID, nonNil(c.Data)
+	}
 	var eventOK bool
 	var rows, ids int64
 	err := t.queryRow(ctx, t.q(insertApplication),
 		a.ID, a.Event, a.Receipt, a.Channel, a.Category, a.Size, a.Prefs, a.Weight, a.Tier, a.Status, a.Created,
-		idMACs, idOrd, classes, blobs, kinds, searchMACs,
+		idMACs, idOrd, classes, blobs, kinds, searchMACs, consentID, consentData,
 	).Scan(&eventOK, &rows, &ids)
 	switch {
 	case err != nil:

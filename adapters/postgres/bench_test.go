@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-
 	"github.com/kuji-go/kuji/adapters"
 	"github.com/kuji-go/kuji/adapters/memory"
 	"github.com/kuji-go/kuji/adapters/postgres"

@@ -17,8 +17,16 @@ func (t *tx) Event(ctx context.Context, id string) (adapters.Event, error) {
 		return adapters.Event{}, err
 	}
 	e := adapters.Event{ID: id}
-	err := t.queryRow(ctx, t.q("SELECT state, version, data, updated FROM {s}.events WHERE id = $1"), id).
-		Scan(&e.State, &e.Version, &e.Data, &e.Updated)
+	q, args := t.q("SELECT state, version, data, updated FROM {s}.events WHERE id = $1"), []any{id}
+	if t.write {
+		// Hold the event (see adapters.EventReader): a shared advisory
+		// lock, which UpdateEvent's exclusive one waits for. Shared
+		// advisory locks cost no row writes, unlike FOR SHARE.
+		q = t.q(`WITH l AS (SELECT pg_advisory_xact_lock_shared($2))
+			SELECT state, version, data, updated FROM {s}.events, l WHERE id = $1`)
+		args = append(args, t.eventKey(id))
+	}
+	err := t.queryRow(ctx, q, args...).Scan(&e.State, &e.Version, &e.Data, &e.Updated)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return adapters.Event{}, notFound("event")
 	}
@@ -27,6 +35,27 @@ func (t *tx) Event(ctx context.Context, id string) (adapters.Event, error) {
 	}
 	e.Updated = e.Updated.UTC()
 	return e, nil
+}
+
+func (t *tx) EventState(ctx context.Context, id string) (string, error) {
+	if err := t.check(ctx, false); err != nil {
+		return "", err
+	}
+	q, args := t.q("SELECT state FROM {s}.events WHERE id = $1"), []any{id}
+	if t.write { // hold the event, as Event does
+		q = t.q(`WITH l AS (SELECT pg_advisory_xact_lock_shared($2))
+			SELECT state FROM {s}.events, l WHERE id = $1`)
+		args = append(args, t.eventKey(id))
+	}
+	var state string
+	err := t.queryRow(ctx, q, args...).Scan(&state)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", notFound("event")
+	}
+	if err != nil {
+		return "", translate(ctx, "event", err)
+	}
+	return state, nil
 }
 
 // CreateEvent stores the event and creates its receipt-number sequence,
@@ -61,9 +90,15 @@ func (t *tx) UpdateEvent(ctx context.Context, ev adapters.Event) (int64, error) 
 	if err := t.check(ctx, true); err != nil {
 		return 0, err
 	}
-	// Compare-and-set: under READ COMMITTED a concurrent update makes this
+	// Wait for every transaction that holds the event (Event), then
+	// compare-and-set: under READ COMMITTED a concurrent update makes this
 	// one wait for the row, then re-check the version against the
-	// committed row, so exactly one of two racing updates matches.
+	// committed row, so exactly one of two racing updates matches. Two
+	// transactions that both read the event and both update it deadlock
+	// on the lock; PostgreSQL aborts one, which reports ErrConflict.
+	if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock($1)", t.eventKey(ev.ID)); err != nil {
+		return 0, translate(ctx, "update event", err)
+	}
 	var version *int64
 	var exists bool
 	err := t.queryRow(ctx, t.q(`WITH u AS (
@@ -195,4 +230,9 @@ func (t *tx) InsertErasure(ctx context.Context, e adapters.Erasure) error {
 		return duplicate("erasure record exists")
 	}
 	return nil
+}
+
+// eventKey is the advisory lock key that holds an event.
+func (t *tx) eventKey(id string) int64 {
+	return advisoryKey("kuji/postgres event", t.s.schema, id)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kuji-go/kuji/adapters"
 )
@@ -35,8 +36,6 @@ const (
 	qHasIdentity    = `SELECT EXISTS (SELECT 1 FROM identity_keys WHERE event = ? AND mac = ?)`
 	qInsertApp      = `INSERT INTO applications (id, event, receipt, channel, category, size, prefs, weight, tier, status, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qInsertSealed   = `INSERT INTO sealed (app, class, blob) VALUES (?, ?, ?)`
-	qInsertIdentity = `INSERT INTO identity_keys (app, pos, event, mac) VALUES (?, ?, ?, ?)`
-	qInsertSearch   = `INSERT INTO search_keys (app, pos, event, kind, mac) VALUES (?, ?, ?, ?, ?)`
 	qSetStatus      = `UPDATE applications SET status = ? WHERE event = ? AND id = ? AND status = ?`
 	qDeleteApp      = `DELETE FROM applications WHERE seq = ?`
 	qDeleteApps     = `DELETE FROM applications WHERE event = ?`
@@ -310,13 +309,26 @@ func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) erro
 				return err
 			}
 		}
-		for i, mac := range a.Identity {
-			if _, err := t.exec(ctx, "insert identity key", qInsertIdentity, seq, i, a.Event, nonNil(mac)); err != nil {
-				return err
-			}
+		// The keys go in a few multi-row statements rather than one row
+		// at a time: statements, not rows, are what an intake costs here.
+		err = t.insertRows(ctx, "insert identity key", qInsertIdentityRows, len(a.Identity), func(i int) []any {
+			return []any{seq, i, a.Event, nonNil(a.Identity[i])}
+		})
+		if err != nil {
+			return err
 		}
-		for i, k := range a.Search {
-			if _, err := t.exec(ctx, "insert search key", qInsertSearch, seq, i, a.Event, k.Kind, nonNil(k.MAC)); err != nil {
+		err = t.insertRows(ctx, "insert search key", qInsertSearchRows, len(a.Search), func(i int) []any {
+			k := a.Search[i]
+			return []any{seq, i, a.Event, k.Kind, nonNil(k.MAC)}
+		})
+		if err != nil {
+			return err
+		}
+		if c := a.Consent; c != nil {
+			if c.Event != a.Event || c.Application != a.ID {
+				return fmt.Errorf("kuji/sqlite: the consent receipt is for another application")
+			}
+			if _, err := t.exec(ctx, "put consent", qPutConsent, seq, c.ID, c.Data); err != nil {
 				return err
 			}
 		}
@@ -493,3 +505,37 @@ func (t *tx) ListSealed(ctx context.Context, event, class string, fn func(string
 	})
 	return each(outer, receipts, err, fn)
 }
+
+// insertRows inserts n rows with the multi-row statements stmts (stmts[k]
+// inserts k+1 rows), as few statements as it takes; row gives the values
+// of row i.
+func (t *tx) insertRows(ctx context.Context, what string, stmts []string, n int, row func(i int) []any) error {
+	for i := 0; i < n; {
+		k := min(n-i, len(stmts))
+		var args []any
+		for j := range k {
+			args = append(args, row(i+j)...)
+		}
+		if _, err := t.exec(ctx, what, stmts[k-1], args...); err != nil {
+			return err
+		}
+		i += k
+	}
+	return nil
+}
+
+// multiRow returns the statements inserting 1, 2, ... max rows into table.
+func multiRow(table string, columns, max int) []string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", columns), ", ") + ")"
+	out := make([]string, max)
+	for k := range out {
+		out[k] = "INSERT INTO " + table + " VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", k+1), ", ")
+	}
+	return out
+}
+
+// The multi-row key inserts, up to 8 rows a statement.
+var (
+	qInsertIdentityRows = multiRow("identity_keys (app, pos, event, mac)", 4, 8)
+	qInsertSearchRows   = multiRow("search_keys (app, pos, event, kind, mac)", 5, 8)
+)

@@ -11,11 +11,13 @@ import (
 
 const (
 	qEvent          = `SELECT state, version, data, updated FROM events WHERE id = ?`
+	qEventState     = `SELECT state FROM events WHERE id = ?`
 	qEventExists    = `SELECT 1 FROM events WHERE id = ?`
 	qCreateEvent    = `INSERT INTO events (id, state, version, data, updated) VALUES (?, ?, 1, ?, ?)`
 	qUpdateEvent    = `UPDATE events SET state = ?, data = ?, updated = ?, version = version + 1 WHERE id = ? AND version = ? RETURNING version`
-	qNextReceipt    = `UPDATE events SET receipt_seq = max(receipt_seq, ?) + 1 WHERE id = ? RETURNING receipt_seq`
-	qKeepReceipt    = `UPDATE events SET receipt_seq = max(receipt_seq, ?) WHERE id = ?`
+	qNextReceipt    = `UPDATE receipt_seqs SET seq = max(seq, ?) + 1 WHERE event = ? RETURNING seq`
+	qKeepReceipt    = `UPDATE receipt_seqs SET seq = max(seq, ?) WHERE event = ?`
+	qCreateSeq      = `INSERT INTO receipt_seqs (event, seq) VALUES (?, 0)`
 	qDrawRecord     = `SELECT record FROM draw_records WHERE event = ?`
 	qPutDrawRecord  = `INSERT INTO draw_records (event, record) VALUES (?, ?) ON CONFLICT (event) DO UPDATE SET record = excluded.record`
 	qDesignations   = `SELECT id, data FROM designations WHERE event = ? ORDER BY id`
@@ -38,12 +40,25 @@ func (t *tx) Event(ctx context.Context, id string) (adapters.Event, error) {
 	return e, nil
 }
 
+func (t *tx) EventState(ctx context.Context, id string) (string, error) {
+	ctx, err := t.begin(ctx, false)
+	if err != nil {
+		return "", err
+	}
+	var state string
+	err = t.row(ctx, "event", qEventState, []any{id}, &state)
+	return state, err
+}
+
 func (t *tx) CreateEvent(ctx context.Context, ev adapters.Event) error {
 	ctx, err := t.begin(ctx, true)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, "create event", qCreateEvent, ev.ID, ev.State, ev.Data, micros(ev.Updated))
+	if _, err = t.exec(ctx, "create event", qCreateEvent, ev.ID, ev.State, ev.Data, micros(ev.Updated)); err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, "create event", qCreateSeq, ev.ID)
 	return err
 }
 

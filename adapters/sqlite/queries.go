@@ -3,16 +3,16 @@ package sqlite
 // allQueries lists every statement the store runs in a transaction, so
 // that they are all prepared when it opens (see stmtCache). A test checks
 // that none is missing.
-var allQueries = []string{
+var allQueries = append(append([]string{
 	"SAVEPOINT member", "RELEASE member", "ROLLBACK TO member",
 	"SAVEPOINT op", "RELEASE op", "ROLLBACK TO op",
 
-	qEvent, qEventExists, qCreateEvent, qUpdateEvent, qNextReceipt, qKeepReceipt,
+	qEvent, qEventState, qEventExists, qCreateEvent, qUpdateEvent, qNextReceipt, qKeepReceipt, qCreateSeq,
 	qDrawRecord, qPutDrawRecord, qDesignations, qPutDesignation, qErasures, qInsertErasure,
 
 	qAppByID, qAppByReceipt, qAppSeq, qAppStatus, qAppFirstPage, qAppPage,
 	qSealedOf, qSealedPage, qIdentityOf, qIdentityPage, qSearchOf, qSearchPage,
-	qFind, qHasIdentity, qInsertApp, qInsertSealed, qInsertIdentity, qInsertSearch,
+	qFind, qHasIdentity, qInsertApp, qInsertSealed,
 	qSetStatus, qDeleteApp, qDeleteApps, qConsent, qPutConsent, qPurgeClassSealed, qPurgeClassCards,
 	qSealedReceipts, qPurgeIndexes, qPurgeSealed,
 	qEventSeqs, qOtherSeqs, qRangeSealed, qRangeIdentity, qRangeSearch, qRangeConsents, qRangeMessages, qRangeCheckins,
@@ -23,4 +23,4 @@ var allQueries = []string{
 
 	qAuditSize, qAuditHashCount, qAuditLeaf, qAuditHash, qAuditHashRange, qAuditHashSet,
 	qAuditLeaves, qSaveCheckpoint, qLatestCheckoint,
-}
+}, qInsertIdentityRows...), qInsertSearchRows...)

@@ -166,6 +166,29 @@ func testApplicationUniqueness(t *testing.T, h Harness) {
 	})
 	err := s.Update(bg(), func(tx adapters.Tx) error { return tx.InsertApplication(bg(), app("no-such-event", 9)) })
 	require.Error(t, err, "an application needs its event")
+
+	// With its consent receipt: stored together, or not at all.
+	withConsent := func(n int, identity string) adapters.Application {
+		a := app("ev-1", n)
+		a.Identity = [][]byte{[]byte(identity)}
+		a.Consent = &adapters.Consent{ID: fmt.Sprintf("c-%d", n), Event: "ev-1", Application: a.ID, Data: []byte(`{"v":1}`)}
+		return a
+	}
+	insert(t, s, withConsent(20, "fresh"))
+	err = s.Update(bg(), func(tx adapters.Tx) error { return tx.InsertApplication(bg(), withConsent(21, "identity-1")) })
+	require.ErrorIs(t, err, adapters.ErrDuplicate)
+	view(t, s, func(tx adapters.ReadTx) error {
+		c, err := tx.Consent(bg(), "ev-1", app("ev-1", 20).ID)
+		require.NoError(t, err)
+		require.Equal(t, "c-20", c.ID)
+		require.JSONEq(t, `{"v":1}`, string(c.Data))
+		_, err = tx.Consent(bg(), "ev-1", app("ev-1", 21).ID)
+		require.ErrorIs(t, err, adapters.ErrNotFound, "a refused application leaves no consent receipt")
+		got, err := tx.Application(bg(), "ev-1", app("ev-1", 20).ID)
+		require.NoError(t, err)
+		require.Nil(t, got.Consent, "reads leave Consent nil")
+		return nil
+	})
 }
 
 // The same person applies from 32 browsers at once: exactly one application

@@ -19,6 +19,7 @@ func conformanceCases() []testCase {
 	return []testCase{
 		{"EventRoundTrip", testEventRoundTrip},
 		{"EventOptimisticConcurrency", testEventOptimisticConcurrency},
+		{"EventHeldUntilTransactionEnds", testEventHeld},
 		{"ReceiptNumbersUniqueUnderConcurrency", testReceiptNumbers},
 		{"ApplicationRoundTrip", testApplicationRoundTrip},
 		{"ApplicationUniqueness", testApplicationUniqueness},
@@ -99,6 +100,11 @@ func testEventRoundTrip(t *testing.T, h Harness) {
 		require.Equal(t, int64(1), e.Version, "a new event starts at version 1")
 		require.JSONEq(t, `{"name":"test"}`, string(e.Data))
 		require.True(t, e.Updated.Equal(t0), "Updated round-trips")
+		st, err := tx.EventState(bg(), "ev-1")
+		require.NoError(t, err)
+		require.Equal(t, "open", st)
+		_, err = tx.EventState(bg(), "no-such-event")
+		require.ErrorIs(t, err, adapters.ErrNotFound)
 		_, err = tx.Event(bg(), "no-such-event")
 		require.ErrorIs(t, err, adapters.ErrNotFound)
 		return nil
@@ -239,4 +245,41 @@ func testReceiptNumbers(t *testing.T, h Harness) {
 		return err
 	})
 	require.ErrorIs(t, err, adapters.ErrNotFound)
+}
+
+// An application checked the event's state (open) inside its transaction;
+// closing the event at the same moment, on (where possible) another store,
+// must wait for it to commit, so that the close — and the draw input listed
+// after it — sees the application instead of overtaking it.
+func testEventHeld(t *testing.T, h Harness) {
+	ss := stores(t, h)
+	applier, closer := ss[0], ss[len(ss)-1]
+	createEvent(t, applier, "ev-1")
+	read := make(chan struct{})
+	applied := make(chan error, 1)
+	go func() {
+		applied <- applier.Update(bg(), func(tx adapters.Tx) error {
+			st, err := tx.EventState(bg(), "ev-1") // as intake reads it
+			if err != nil || st != "open" {
+				return fmt.Errorf("event: %v %q", err, st)
+			}
+			close(read)
+			time.Sleep(300 * time.Millisecond) // the rest of the intake
+			return tx.InsertApplication(bg(), app("ev-1", 1))
+		})
+	}()
+	<-read
+	var seen int
+	err := closer.Update(bg(), func(tx adapters.Tx) error {
+		if _, err := tx.UpdateEvent(bg(), adapters.Event{ID: "ev-1", State: "closed", Version: 1, Updated: t0}); err != nil {
+			return err
+		}
+		return tx.ListApplications(bg(), "ev-1", adapters.ApplicationFilter{}, func(adapters.Application) error {
+			seen++
+			return nil
+		})
+	})
+	require.NoError(t, err)
+	require.NoError(t, <-applied)
+	require.Equal(t, 1, seen, "the close waited for the application that read the event open, and sees it")
 }

@@ -14,13 +14,20 @@
 -- the application exists before writing a child row.
 
 CREATE TABLE events (
-	id          TEXT    PRIMARY KEY,
-	state       TEXT    NOT NULL,
-	version     INTEGER NOT NULL,
-	data        BLOB,
-	updated     INTEGER NOT NULL,
-	receipt_seq INTEGER NOT NULL DEFAULT 0
+	id      TEXT    PRIMARY KEY,
+	state   TEXT    NOT NULL,
+	version INTEGER NOT NULL,
+	data    BLOB,
+	updated INTEGER NOT NULL
 ) STRICT;
+
+-- Receipt-number counters, one small row per event: counting in the
+-- events row would rewrite the event's whole configuration with every
+-- application.
+CREATE TABLE receipt_seqs (
+	event TEXT    PRIMARY KEY REFERENCES events (id),
+	seq   INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE applications (
 	seq      INTEGER PRIMARY KEY,
