@@ -107,9 +107,9 @@ func report(b *testing.B, apply, raw time.Duration) {
 // whole intake path — validation, normalisation, eligibility, sealing,
 // blind indexes, duplicate check, receipt number, consent receipt — into
 // SQLite with durable commits (synchronous=FULL), from one client and from
-// 16 concurrent clients (a web server's request handlers), beside raw
-// INSERTs of exactly the rows it wrote with the same durability and
-// concurrency. One op is the whole 10,000.
+// 16 and 64 concurrent clients (a web server's request handlers), beside
+// raw INSERTs of exactly the rows it wrote with the same durability and
+// concurrency, one transaction each. One op is the whole 10,000.
 func BenchmarkApply10kSQLite(b *testing.B) {
 	ev := refevent.LiveSite(0, 150)
 	for _, clients := range []int{1, 16, 64} {
