@@ -17,16 +17,9 @@ func (t *tx) Event(ctx context.Context, id string) (adapters.Event, error) {
 		return adapters.Event{}, err
 	}
 	e := adapters.Event{ID: id}
-	q, args := t.q("SELECT state, version, data, updated FROM {s}.events WHERE id = $1"), []any{id}
-	if t.write {
-		// Hold the event (see adapters.EventReader): a shared advisory
-		// lock, which UpdateEvent's exclusive one waits for. Shared
-		// advisory locks cost no row writes, unlike FOR SHARE.
-		q = t.q(`WITH l AS (SELECT pg_advisory_xact_lock_shared($2))
-			SELECT state, version, data, updated FROM {s}.events, l WHERE id = $1`)
-		args = append(args, t.eventKey(id))
-	}
-	err := t.queryRow(ctx, q, args...).Scan(&e.State, &e.Version, &e.Data, &e.Updated)
+	t.hold(id)
+	err := t.queryRow(ctx, t.q("SELECT state, version, data, updated FROM {s}.events WHERE id = $1"), id).
+		Scan(&e.State, &e.Version, &e.Data, &e.Updated)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return adapters.Event{}, notFound("event")
 	}
@@ -41,14 +34,9 @@ func (t *tx) EventState(ctx context.Context, id string) (string, error) {
 	if err := t.check(ctx, false); err != nil {
 		return "", err
 	}
-	q, args := t.q("SELECT state FROM {s}.events WHERE id = $1"), []any{id}
-	if t.write { // hold the event, as Event does
-		q = t.q(`WITH l AS (SELECT pg_advisory_xact_lock_shared($2))
-			SELECT state FROM {s}.events, l WHERE id = $1`)
-		args = append(args, t.eventKey(id))
-	}
+	t.hold(id)
 	var state string
-	err := t.queryRow(ctx, q, args...).Scan(&state)
+	err := t.queryRow(ctx, t.q("SELECT state FROM {s}.events WHERE id = $1"), id).Scan(&state)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", notFound("event")
 	}
@@ -230,6 +218,23 @@ func (t *tx) InsertErasure(ctx context.Context, e adapters.Erasure) error {
 		return duplicate("erasure record exists")
 	}
 	return nil
+}
+
+// hold makes a write transaction hold the event (see
+// adapters.EventReader) from its next statement on: a shared advisory lock,
+// which UpdateEvent's exclusive one waits for, and which waits for an
+// UpdateEvent in flight. Shared advisory locks cost no row writes, unlike
+// FOR SHARE.
+//
+// The lock is its own statement, pipelined before the read (no extra round
+// trip): at READ COMMITTED a statement reads the snapshot taken when it
+// started, so a read in the same statement as the lock — started before an
+// UpdateEvent in flight committed, finished after — would see the state
+// from before the change it waited for.
+func (t *tx) hold(id string) {
+	if t.write {
+		t.later("SELECT pg_advisory_xact_lock_shared($1)", t.eventKey(id))
+	}
 }
 
 // eventKey is the advisory lock key that holds an event.

@@ -20,6 +20,7 @@ func conformanceCases() []testCase {
 		{"EventRoundTrip", testEventRoundTrip},
 		{"EventOptimisticConcurrency", testEventOptimisticConcurrency},
 		{"EventHeldUntilTransactionEnds", testEventHeld},
+		{"EventReadAfterUpdateInFlight", testEventUpdateInFlight},
 		{"ReceiptNumbersUniqueUnderConcurrency", testReceiptNumbers},
 		{"ApplicationRoundTrip", testApplicationRoundTrip},
 		{"ApplicationUniqueness", testApplicationUniqueness},
@@ -282,4 +283,54 @@ func testEventHeld(t *testing.T, h Harness) {
 	require.NoError(t, err)
 	require.NoError(t, <-applied)
 	require.Equal(t, 1, seen, "the close waited for the application that read the event open, and sees it")
+}
+
+// The other direction: a change of state is in flight (updated, not yet
+// committed) when an application reads the event. The read waits for the
+// change and sees it — never the state from before it, which would let
+// the application in after the close. Event and EventState both.
+func testEventUpdateInFlight(t *testing.T, h Harness) {
+	for _, read := range []struct {
+		name string
+		fn   func(tx adapters.Tx, id string) (string, error)
+	}{
+		{"EventState", func(tx adapters.Tx, id string) (string, error) { return tx.EventState(bg(), id) }},
+		{"Event", func(tx adapters.Tx, id string) (string, error) {
+			ev, err := tx.Event(bg(), id)
+			return ev.State, err
+		}},
+	} {
+		t.Run(read.name, func(t *testing.T) {
+			ss := stores(t, h)
+			closer, applier := ss[0], ss[len(ss)-1]
+			id := "ev-" + read.name
+			createEvent(t, closer, id)
+			updated := make(chan struct{})
+			closed := make(chan error, 1)
+			go func() {
+				closed <- closer.Update(bg(), func(tx adapters.Tx) error {
+					if _, err := tx.UpdateEvent(bg(), adapters.Event{ID: id, State: "closed", Version: 1, Updated: t0}); err != nil {
+						return err
+					}
+					close(updated)
+					time.Sleep(300 * time.Millisecond) // the rest of the close
+					return nil
+				})
+			}()
+			select {
+			case <-updated:
+			case err := <-closed:
+				t.Fatalf("close: %v", err)
+			}
+			var state string
+			err := applier.Update(bg(), func(tx adapters.Tx) error {
+				var err error
+				state, err = read.fn(tx, id)
+				return err
+			})
+			require.NoError(t, err)
+			require.NoError(t, <-closed)
+			require.Equal(t, "closed", state, "a read of the event waits for the change of state in flight and sees it")
+		})
+	}
 }
