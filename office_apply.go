@@ -128,6 +128,27 @@ func (o *Office) insert(ctx context.Context, tx adapters.Tx, p *prepared) (*Rece
 	if err != nil {
 		return nil, err
 	}
+	return o.insertNumbered(ctx, tx, p, seq)
+}
+
+// openIntake reads the event's state and, if it is open, takes a receipt
+// number: in one round trip where the store offers it (adapters.IntakeTx).
+func (o *Office) openIntake(ctx context.Context, tx adapters.Tx) (State, int64, error) {
+	if it, ok := tx.(adapters.IntakeTx); ok {
+		st, seq, err := it.OpenIntake(ctx, o.id)
+		return State(st), seq, err
+	}
+	st, err := tx.EventState(ctx, o.id)
+	if err != nil || State(st) != StateOpen {
+		return State(st), 0, err
+	}
+	seq, err := tx.NextReceipt(ctx, o.id)
+	return State(st), seq, err
+}
+
+// insertNumbered stores the application under receipt sequence number seq
+// with its consent receipt.
+func (o *Office) insertNumbered(ctx context.Context, tx adapters.Tx, p *prepared, seq int64) (*Receipt, error) {
 	num, err := o.cfg.Schema.Receipts.Format(seq)
 	if err != nil {
 		return nil, err
@@ -178,14 +199,14 @@ func (o *Office) Apply(ctx context.Context, f applicant.Form, lang language.Tag)
 	}
 	var r *Receipt
 	err = o.store.Update(ctx, func(tx adapters.Tx) error {
-		st, err := tx.EventState(ctx, o.id)
+		st, seq, err := o.openIntake(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if State(st) != StateOpen {
-			return &Error{Op: "Apply", Reason: ReasonState, State: State(st)}
+		if st != StateOpen {
+			return &Error{Op: "Apply", Reason: ReasonState, State: st}
 		}
-		r, err = o.insert(ctx, tx, p)
+		r, err = o.insertNumbered(ctx, tx, p, seq)
 		return err
 	})
 	if err != nil {

@@ -38,7 +38,8 @@
 //
 // Implement [Store] and call storetest.RunConformanceTests from your tests,
 // like the reference stores do. Optional abilities are separate interfaces
-// detected by type assertion, as io/fs does: [Compacter].
+// detected by type assertion, as io/fs does: [Compacter] on a Store,
+// [IntakeTx] on a transaction (fewer round trips per application).
 package adapters
 
 import "github.com/kuji-go/kuji/internal/kerr"

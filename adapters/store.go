@@ -100,6 +100,17 @@ type EventWriter interface {
 	NextReceipt(ctx context.Context, event string) (int64, error)
 }
 
+// IntakeTx is an optional interface of a [Tx], for stores where a round
+// trip to the database is dear (PostgreSQL): intake reads the event's
+// state and takes a receipt number for every application, and OpenIntake
+// does both at once. It is EventState followed by NextReceipt: the event is
+// held as EventState holds it, and the number is taken whatever the state
+// (a gap, as NextReceipt allows, if the caller then refuses). Stores that
+// do not implement it are used through those two methods.
+type IntakeTx interface {
+	OpenIntake(ctx context.Context, event string) (state string, receipt int64, err error)
+}
+
 // Application is one application's row. Personal data is only in Sealed;
 // every other field is non-personal (pseudonymous receipt number, choices
 // the lottery needs, state).

@@ -46,6 +46,29 @@ func (t *tx) EventState(ctx context.Context, id string) (string, error) {
 	return state, nil
 }
 
+// OpenIntake implements [adapters.IntakeTx]: the state and the next
+// receipt number in one statement, sent with the event's lock.
+func (t *tx) OpenIntake(ctx context.Context, event string) (string, int64, error) {
+	if err := t.check(ctx, true); err != nil {
+		return "", 0, err
+	}
+	t.hold(event)
+	var state string
+	var n *int64
+	err := t.queryRow(ctx, t.q(`SELECT state, nextval(to_regclass(format('%I.%I', $1::text, 'receipt_' || seq)))
+		FROM {s}.events WHERE id = $2`), t.s.schema, event).Scan(&state, &n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", 0, notFound("event")
+	}
+	if err != nil {
+		return "", 0, translate(ctx, "open intake", err)
+	}
+	if n == nil {
+		return "", 0, fmt.Errorf("kuji/postgres: the event's receipt sequence is missing: %w", adapters.ErrCorrupt)
+	}
+	return state, *n, nil
+}
+
 // CreateEvent stores the event and creates its receipt-number sequence,
 // receipt_<seq>, in the same transaction.
 func (t *tx) CreateEvent(ctx context.Context, ev adapters.Event) error {

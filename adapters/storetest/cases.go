@@ -110,6 +110,13 @@ func testEventRoundTrip(t *testing.T, h Harness) {
 		require.ErrorIs(t, err, adapters.ErrNotFound)
 		return nil
 	})
+	update(t, s, func(tx adapters.Tx) error {
+		if it, ok := tx.(adapters.IntakeTx); ok {
+			_, _, err := it.OpenIntake(bg(), "no-such-event")
+			require.ErrorIs(t, err, adapters.ErrNotFound)
+		}
+		return nil
+	})
 	err := s.Update(bg(), func(tx adapters.Tx) error {
 		return tx.CreateEvent(bg(), adapters.Event{ID: "ev-1", State: "draft"})
 	})
@@ -177,6 +184,22 @@ func testEventOptimisticConcurrency(t *testing.T, h Harness) {
 	})
 }
 
+// nextReceipt takes a receipt number through NextReceipt, or through
+// OpenIntake if intake is set and the store implements adapters.IntakeTx
+// (which must then report the event open and hand out numbers from the
+// same series).
+func nextReceipt(tx adapters.Tx, event string, intake bool) (int64, error) {
+	it, ok := tx.(adapters.IntakeTx)
+	if !intake || !ok {
+		return tx.NextReceipt(bg(), event)
+	}
+	st, n, err := it.OpenIntake(bg(), event)
+	if err == nil && st != "open" {
+		err = fmt.Errorf("OpenIntake: state %q, want open", st)
+	}
+	return n, err
+}
+
 func testReceiptNumbers(t *testing.T, h Harness) {
 	s := h.Store()
 	createEvent(t, s, "ev-a")
@@ -185,7 +208,7 @@ func testReceiptNumbers(t *testing.T, h Harness) {
 	var mu sync.Mutex
 	seen := map[int64]bool{}
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -193,7 +216,7 @@ func testReceiptNumbers(t *testing.T, h Harness) {
 				var got int64
 				err := s.Update(bg(), func(tx adapters.Tx) error {
 					var err error
-					got, err = tx.NextReceipt(bg(), "ev-a")
+					got, err = nextReceipt(tx, "ev-a", w%2 == 1)
 					return err
 				})
 				if err != nil {
@@ -298,6 +321,14 @@ func testEventUpdateInFlight(t *testing.T, h Harness) {
 		{"Event", func(tx adapters.Tx, id string) (string, error) {
 			ev, err := tx.Event(bg(), id)
 			return ev.State, err
+		}},
+		{"OpenIntake", func(tx adapters.Tx, id string) (string, error) {
+			it, ok := tx.(adapters.IntakeTx)
+			if !ok {
+				return tx.EventState(bg(), id) // not implemented: nothing more to check
+			}
+			st, _, err := it.OpenIntake(bg(), id)
+			return st, err
 		}},
 	} {
 		t.Run(read.name, func(t *testing.T) {
