@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kuji-go/kuji/adapters"
 )
@@ -165,35 +166,8 @@ func (t *tx) ListSealed(ctx context.Context, event, class string, fn func(string
 		pgx.RowTo[string], fn)
 }
 
-// insertApplication writes the row, its sealed blobs, identity keys and
-// search keys in one statement. Conflicts do not raise errors (which would
-// abort the whole transaction) but are reported in the counts, so that a
-// refused application leaves the transaction usable, as in the memory
-// store: the caller may still record the attempt in the audit log.
-const insertApplication = `WITH ev AS (
-		SELECT EXISTS (SELECT 1 FROM {s}.events WHERE id = $2) AS ok
-	), a AS (
-		INSERT INTO {s}.applications (id, event, receipt, channel, category, size, prefs, weight, tier, status, created)
-		SELECT $1, $2, $3, $4, $5, $6::integer, $7::text[], $8::integer, $9::integer, $10, $11::timestamptz FROM ev WHERE ev.ok
-		ON CONFLICT DO NOTHING
-		RETURNING id
-	), i AS (
-		INSERT INTO {s}.identity_keys (event, mac, application, ord)
-		SELECT $2, k.mac, a.id, k.ord FROM a, unnest($12::bytea[], $13::integer[]) AS k(mac, ord)
-		ON CONFLICT DO NOTHING
-		RETURNING 1
-	), b AS (
-		INSERT INTO {s}.sealed_blobs (event, application, class, blob)
-		SELECT $2, a.id, c.class, c.blob FROM a, unnest($14::text[], $15::bytea[]) AS c(class, blob)
-	), k AS (
-		INSERT INTO {s}.search_keys (event, application, ord, kind, mac)
-		SELECT $2, a.id, k.ord, k.kind, k.mac FROM a, unnest($16::text[], $17::bytea[]) WITH ORDINALITY AS k(kind, mac, ord)
-	), c AS (
-		INSERT INTO {s}.consents (event, application, id, data)
-		SELECT $2, a.id, $18, $19::bytea FROM a WHERE $18::text IS NOT NULL
-	)
-	SELECT (SELECT ok FROM ev), (SELECT count(*) FROM a), (SELECT count(*) FROM i)`
-
+// InsertApplication writes the row, its identity keys, sealed blobs,
+// search keys and consent receipt in one round trip.
 func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) error {
 	if err := t.check(ctx, true); err != nil {
 		return err
@@ -230,28 +204,58 @@ func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) erro
 		}
 		consentID, consentData = &c.ID, nonNil(c.Data)
 	}
-	var eventOK bool
-	var rows, ids int64
-	err := t.queryRow(ctx, t.q(insertApplication),
-		a.ID, a.Event, a.Receipt, a.Channel, a.Category, a.Size, a.Prefs, a.Weight, a.Tier, a.Status, a.Created,
-		idMACs, idOrd, classes, blobs, kinds, searchMACs, consentID, consentData,
-	).Scan(&eventOK, &rows, &ids)
-	switch {
-	case err != nil:
-		return translate(ctx, "insert application", err)
-	case !eventOK:
-		return notFound("event")
-	case rows == 0:
-		return duplicate("application ID or receipt number taken")
-	case ids < int64(len(idMACs)):
-		// Undo what the statement wrote: the cascade removes the keys and
-		// blobs with the row. Our own uncommitted rows, so nobody waits.
-		if _, err := t.exec(ctx, t.q("DELETE FROM {s}.applications WHERE id = $1"), a.ID); err != nil {
-			return translate(ctx, "insert application", err)
-		}
-		return duplicate("identity key taken")
+	// The statements go in one round trip inside a savepoint: a clash (a
+	// unique key, a missing event) rolls back to it, and the transaction
+	// stays usable, as in the memory store.
+	b := &pgx.Batch{}
+	b.Queue("SAVEPOINT kuji_insert_application")
+	b.Queue(t.q(`INSERT INTO {s}.applications (id, event, receipt, channel, category, size, prefs, weight, tier, status, created)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`),
+		a.ID, a.Event, a.Receipt, a.Channel, a.Category, a.Size, a.Prefs, a.Weight, a.Tier, a.Status, a.Created)
+	if len(idMACs) > 0 {
+		b.Queue(t.q(`INSERT INTO {s}.identity_keys (event, mac, application, ord)
+			SELECT $1, k.mac, $2, k.ord FROM unnest($3::bytea[], $4::integer[]) AS k(mac, ord)`),
+			a.Event, a.ID, idMACs, idOrd)
 	}
-	return nil
+	if len(classes) > 0 {
+		b.Queue(t.q(`INSERT INTO {s}.sealed_blobs (event, application, class, blob)
+			SELECT $1, $2, c.class, c.blob FROM unnest($3::text[], $4::bytea[]) AS c(class, blob)`),
+			a.Event, a.ID, classes, blobs)
+	}
+	if len(kinds) > 0 {
+		b.Queue(t.q(`INSERT INTO {s}.search_keys (event, application, ord, kind, mac)
+			SELECT $1, $2, k.ord, k.kind, k.mac FROM unnest($3::text[], $4::bytea[]) WITH ORDINALITY AS k(kind, mac, ord)`),
+			a.Event, a.ID, kinds, searchMACs)
+	}
+	if consentID != nil {
+		b.Queue(t.q("INSERT INTO {s}.consents (event, application, id, data) VALUES ($1, $2, $3, $4)"),
+			a.Event, a.ID, *consentID, consentData)
+	}
+	b.Queue("RELEASE SAVEPOINT kuji_insert_application")
+	err := t.sendBatch(ctx, b)
+	if err == nil {
+		return nil
+	}
+	// Only these statements write applications and identity keys, so a
+	// clash on those tables is theirs, after the savepoint.
+	var clash error
+	var pe *pgconn.PgError
+	switch {
+	case ctx.Err() != nil || !errors.As(err, &pe):
+	case pe.Code == codeForeignKeyViolation && pe.TableName == "applications":
+		clash = notFound("event")
+	case pe.Code == codeUniqueViolation && pe.TableName == "identity_keys":
+		clash = duplicate("identity key taken")
+	case pe.Code == codeUniqueViolation && pe.TableName == "applications":
+		clash = duplicate("application ID or receipt number taken")
+	}
+	if clash == nil {
+		return translate(ctx, "insert application", err)
+	}
+	if _, err := t.conn.Exec(ctx, "ROLLBACK TO SAVEPOINT kuji_insert_application"); err != nil {
+		return translate(ctx, "insert application", err)
+	}
+	return clash
 }
 
 func (t *tx) SetStatus(ctx context.Context, event, id, from, to string) error {

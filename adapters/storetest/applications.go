@@ -165,7 +165,19 @@ func testApplicationUniqueness(t *testing.T, h Harness) {
 		return nil
 	})
 	err := s.Update(bg(), func(tx adapters.Tx) error { return tx.InsertApplication(bg(), app("no-such-event", 9)) })
-	require.Error(t, err, "an application needs its event")
+	require.ErrorIs(t, err, adapters.ErrNotFound, "an application needs its event")
+
+	// A refused insert leaves the transaction usable: a batch of postcards
+	// reports every clash and goes on.
+	update(t, s, func(tx adapters.Tx) error {
+		dup := app("ev-1", 6)
+		dup.Identity = [][]byte{[]byte("identity-1")}
+		require.ErrorIs(t, tx.InsertApplication(bg(), dup), adapters.ErrDuplicate)
+		require.ErrorIs(t, tx.InsertApplication(bg(), app("no-such-event", 10)), adapters.ErrNotFound)
+		return tx.InsertApplication(bg(), app("ev-1", 7))
+	})
+	require.Equal(t, []string{app("ev-1", 1).ID, app("ev-1", 7).ID}, listIDs(t, s, "ev-1", adapters.ApplicationFilter{}),
+		"the transaction went on after the refused inserts")
 
 	// With its consent receipt: stored together, or not at all.
 	withConsent := func(n int, identity string) adapters.Application {
