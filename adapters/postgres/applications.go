@@ -252,7 +252,11 @@ func (t *tx) InsertApplication(ctx context.Context, a adapters.Application) erro
 	if clash == nil {
 		return translate(ctx, "insert application", err)
 	}
-	if _, err := t.conn.Exec(ctx, "ROLLBACK TO SAVEPOINT kuji_insert_application"); err != nil {
+	// Roll back to the savepoint and release it, so that a batch of
+	// postcards with many clashes does not pile up subtransactions. Sent
+	// as one simple query (Exec without arguments): an aborted transaction
+	// refuses the Parse of the extended protocol.
+	if _, err := t.conn.Exec(ctx, "ROLLBACK TO SAVEPOINT kuji_insert_application; RELEASE SAVEPOINT kuji_insert_application"); err != nil {
 		return translate(ctx, "insert application", err)
 	}
 	return clash
