@@ -61,6 +61,13 @@
 //     held until the transaction ends, so appends to one log are serialised
 //     across all servers and leaf indexes have no gaps; appends to
 //     different logs do not wait for each other;
+//   - the event's state by advisory locks on a key derived from the schema
+//     and the event: Event, EventState and OpenIntake inside an Update take
+//     it shared, in a statement of its own before the read (a statement
+//     reads the snapshot of its start, so a read sharing the lock's
+//     statement could miss the change it waited for); UpdateEvent takes it
+//     exclusive, and so waits for every transaction that read the event
+//     and is waited for by every one that reads it next;
 //   - receipt numbers by a sequence per event: nextval never waits for
 //     another transaction and never hands a number out twice, though a
 //     rolled-back transaction leaves a gap, as the port allows.
@@ -68,8 +75,9 @@
 // No transaction is retried, so the function passed to Update runs exactly
 // once. Conflicts that the ports report as errors (ErrDuplicate,
 // ErrConflict, ErrNotFound) are detected without raising an SQL error,
-// which would abort the transaction: after such an error the transaction
-// is still usable — to record the refused attempt in the audit log, say —
+// which would abort the transaction, or, for an application's insert,
+// inside a savepoint that is rolled back: after such an error the
+// transaction is still usable — to record the refused attempt in the audit log, say —
 // and commits if the function returns nil. An unexpected database error
 // does abort it; Update then returns an error however the function ends.
 //
